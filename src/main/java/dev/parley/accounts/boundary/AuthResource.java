@@ -1,0 +1,89 @@
+package dev.parley.accounts.boundary;
+
+import dev.parley.accounts.control.Accounts;
+import dev.parley.accounts.control.Caller;
+import dev.parley.accounts.control.Passwords;
+import dev.parley.accounts.control.Tokens;
+import dev.parley.accounts.entity.IssuedToken;
+import dev.parley.accounts.entity.Profile;
+import dev.parley.accounts.entity.User;
+import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.platform.control.Refusal;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+
+@Path("auth")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    @Inject
+    Accounts accounts;
+
+    @Inject
+    Passwords passwords;
+
+    @Inject
+    Tokens tokens;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Path("register")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response register(String body) {
+        requireLocalAccounts();
+        JsonInput input = JsonInput.parse(body);
+        String username = input.string("username", 3, 32, true);
+        if (username != null && !Accounts.USERNAME.matcher(username).matches()) {
+            input.reject("username", "may only hold letters, digits, '_', '.' and '-'");
+        }
+        String password = input.string("password", Passwords.MIN_LENGTH, Passwords.MAX_LENGTH, true);
+        String displayName = input.string("display_name", 1, 64, false);
+        input.validate();
+        // hashed before the transaction starts: the hash takes a while and holds no connection
+        String hash = passwords.hash(password);
+        Profile profile = accounts.register(username, displayName == null ? null : displayName.strip(), hash).profile();
+        return Response.created(URI.create("me")).entity(profile).build();
+    }
+
+    @POST
+    @Path("login")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    public IssuedToken login(String body) {
+        requireLocalAccounts();
+        JsonInput input = JsonInput.parse(body);
+        String username = input.string("username", 1, 200, true);
+        String password = input.string("password", 1, Passwords.MAX_LENGTH, true);
+        input.validate();
+        User user = accounts.byUsername(username).orElse(null);
+        if (!passwords.matches(password, user == null ? null : user.passwordHash())) {
+            throw Refusal.unauthorized("unknown username or wrong password");
+        }
+        return tokens.issue(user);
+    }
+
+    @POST
+    @Path("refresh")
+    @RolesAllowed(ParleyApplication.USER)
+    public IssuedToken refresh() {
+        return tokens.issue(caller.user());
+    }
+
+    private void requireLocalAccounts() {
+        if (!tokens.issuesLocally()) {
+            throw Refusal.notFound("local accounts are disabled: tokens come from an external issuer");
+        }
+    }
+}
