@@ -1,0 +1,80 @@
+package dev.parley.rooms.boundary;
+
+import dev.parley.accounts.control.Caller;
+import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.rooms.control.Memberships;
+import dev.parley.rooms.control.Rooms;
+import dev.parley.rooms.entity.Room;
+import dev.parley.rooms.entity.RoomSummary;
+import dev.parley.rooms.entity.Visibility;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.util.List;
+
+@Path("rooms")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ParleyApplication.USER)
+public class RoomsResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    Memberships memberships;
+
+    @GET
+    public List<RoomSummary> list() {
+        return rooms.listedFor(caller.user());
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(String body, @Context UriInfo uri) {
+        JsonInput input = JsonInput.parse(body);
+        String name = input.string("name", 1, 100, true);
+        String topic = input.string("topic", 0, 500, false);
+        String visibilityName = input.string("visibility", 1, 10, false);
+        Visibility visibility = visibilityName == null ? Visibility.PUBLIC
+                : Visibility.fromWire(visibilityName).filter(v -> v != Visibility.DIRECT).orElse(null);
+        if (visibility == null) {
+            input.reject("visibility", "must be \"public\" or \"private\"");
+        }
+        input.validate();
+        Room room = rooms.create(caller.user(), name.strip(), topic, visibility);
+        return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(room.id())).build())
+                .entity(rooms.summary(caller.user(), room.id()))
+                .build();
+    }
+
+    @GET
+    @Path("{id}")
+    public RoomSummary room(@PathParam("id") long id) {
+        return rooms.summary(caller.user(), id);
+    }
+
+    /** Moves the caller's read marker forward; a lower seq leaves it where it is. */
+    @POST
+    @Path("{id}/read")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response read(@PathParam("id") long id, String body) {
+        JsonInput input = JsonInput.parse(body);
+        Long seq = input.number("seq", true);
+        input.validate();
+        memberships.markRead(caller.user(), id, seq);
+        return Response.noContent().build();
+    }
+}

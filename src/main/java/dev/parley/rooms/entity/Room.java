@@ -1,0 +1,127 @@
+package dev.parley.rooms.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+@Entity
+@Table(name = "rooms")
+@NamedQuery(name = Room.DIRECT, query = "select r from Room r where r.directKey = :key")
+@NamedQuery(name = Room.DIRECT_FOR, query = """
+        select r, m1, m2 from Room r, Membership m1, Membership m2
+        where m1.roomId = r.id and m1.userId = :user and m2.roomId = r.id and m2.userId <> :user
+          and r.visibility = dev.parley.rooms.entity.Visibility.DIRECT
+        order by r.lastSeq desc, r.id""")
+@NamedQuery(name = Room.LISTED_FOR, query = """
+        select r, m from Room r left join Membership m on m.roomId = r.id and m.userId = :user
+        where r.visibility = dev.parley.rooms.entity.Visibility.PUBLIC or m.userId = :user
+        order by r.id""")
+public class Room {
+
+    public static final String LISTED_FOR = "Room.listedFor";
+    public static final String DIRECT = "Room.direct";
+    public static final String DIRECT_FOR = "Room.directFor";
+
+    @Id
+    @SequenceGenerator(name = "rooms_seq", sequenceName = "rooms_seq", allocationSize = 50)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "rooms_seq")
+    private Long id;
+
+    @Column(nullable = false, length = 100)
+    private String name;
+
+    @Column(length = 500)
+    private String topic;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 10)
+    private Visibility visibility;
+
+    @Column(name = "owner_id", nullable = false)
+    private long ownerId;
+
+    @Column(name = "last_seq", nullable = false)
+    private long lastSeq;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "direct_key", length = 41)
+    private String directKey;
+
+    protected Room() {
+    }
+
+    /** The one two-person room of a pair, whoever writes first. */
+    public static Room direct(long firstUserId, long secondUserId) {
+        Room room = new Room("direct", null, Visibility.DIRECT, Math.min(firstUserId, secondUserId));
+        room.directKey = directKey(firstUserId, secondUserId);
+        return room;
+    }
+
+    public static String directKey(long a, long b) {
+        return Math.min(a, b) + ":" + Math.max(a, b);
+    }
+
+    public boolean isDirect() {
+        return visibility == Visibility.DIRECT;
+    }
+
+    public Room(String name, String topic, Visibility visibility, long ownerId) {
+        this.name = name;
+        this.topic = topic;
+        this.visibility = visibility;
+        this.ownerId = ownerId;
+        this.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Hands out the next seq; callers hold the row lock, so seqs are gap-free and in commit order. */
+    public long nextSeq() {
+        return ++lastSeq;
+    }
+
+    public boolean isPublic() {
+        return visibility == Visibility.PUBLIC;
+    }
+
+    public void transferTo(long newOwnerId) {
+        this.ownerId = newOwnerId;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public Visibility visibility() {
+        return visibility;
+    }
+
+    public long ownerId() {
+        return ownerId;
+    }
+
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+}
