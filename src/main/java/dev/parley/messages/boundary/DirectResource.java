@@ -1,0 +1,46 @@
+package dev.parley.messages.boundary;
+
+import dev.parley.accounts.control.Caller;
+import dev.parley.messages.control.Directs;
+import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.rooms.control.Rooms;
+import dev.parley.rooms.entity.DirectRoom;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+@Path("direct")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ParleyApplication.USER)
+public class DirectResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Directs directs;
+
+    @Inject
+    Rooms rooms;
+
+    @GET
+    public List<DirectRoom> list() {
+        return rooms.directsOf(caller.user());
+    }
+
+    /** 201 with the message and its room_id; a repeated client_id: 200 with the first one. */
+    @POST
+    @Path("{username}/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response send(@PathParam("username") String username, String body) {
+        return Sends.answer(directs.send(caller.user(), username, Sends.draft(body)));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.parley.messages.boundary;
+
+import dev.parley.accounts.control.Caller;
+import dev.parley.messages.control.History;
+import dev.parley.messages.control.Messages;
+import dev.parley.messages.entity.ChatMessage;
+import dev.parley.messages.entity.HistoryPage;
+import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.platform.control.Refusal;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+@Path("rooms/{id}/messages")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ParleyApplication.USER)
+public class MessagesResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Messages messages;
+
+    @Inject
+    History history;
+
+    @Inject
+    @ConfigProperty(name = "parley.history.max-limit", defaultValue = "200")
+    int maxLimit;
+
+    @PathParam("id")
+    long roomId;
+
+    /** 201 for a new message; 200 with the first one when the client_id was seen before. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response post(String body) {
+        return Sends.answer(messages.post(caller.user(), roomId, Sends.draft(body)));
+    }
+
+    @GET
+    public HistoryPage page(@QueryParam("before") String before, @QueryParam("after") String after,
+                            @QueryParam("limit") String limit) {
+        long limitValue = limit == null ? 50 : seq("limit", limit);
+        if (limitValue < 1 || limitValue > maxLimit) {
+            throw Refusal.invalid("limit", "must be 1 to " + maxLimit);
+        }
+        return history.page(caller.user(), roomId, before == null ? null : seq("before", before),
+                after == null ? null : seq("after", after), (int) limitValue);
+    }
+
+    @GET
+    @Path("{seq}")
+    public ChatMessage one(@PathParam("seq") long seq) {
+        return history.one(caller.user(), roomId, seq);
+    }
+
+    @PATCH
+    @Path("{seq}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ChatMessage edit(@PathParam("seq") long seq, String body) {
+        JsonInput input = JsonInput.parse(body);
+        String content = input.string("content", 0, Integer.MAX_VALUE, true);
+        input.validate();
+        return messages.edit(caller.user(), roomId, seq, content);
+    }
+
+    @DELETE
+    @Path("{seq}")
+    public Response delete(@PathParam("seq") long seq) {
+        messages.delete(caller.user(), roomId, seq);
+        return Response.noContent().build();
+    }
+
+    private static long seq(String name, String value) {
+        try {
+            long number = Long.parseLong(value);
+            if (number >= 0) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw Refusal.invalid(name, "must be a whole number of at least 0");
+    }
+}

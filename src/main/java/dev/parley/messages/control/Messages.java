@@ -1,0 +1,148 @@
+package dev.parley.messages.control;
+
+import dev.parley.accounts.entity.User;
+import dev.parley.messages.entity.ChatMessage;
+import dev.parley.messages.entity.Draft;
+import dev.parley.messages.entity.Message;
+import dev.parley.messages.entity.MessageDeleted;
+import dev.parley.messages.entity.MessageEdited;
+import dev.parley.messages.entity.MessagePosted;
+import dev.parley.messages.entity.Posted;
+import dev.parley.platform.control.RateLimits;
+import dev.parley.platform.control.Refusal;
+import dev.parley.platform.entity.FieldError;
+import dev.parley.rooms.control.Rooms;
+import dev.parley.rooms.entity.Membership;
+import dev.parley.rooms.entity.Room;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The one send path. REST and WebSocket sends both come here, so validation, membership,
+ * idempotency and seq are the same for both; the event it fires is observed only after commit.
+ */
+@ApplicationScoped
+@Transactional
+public class Messages {
+
+    public static final int MAX_CLIENT_ID = 64;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    Event<MessagePosted> posted;
+
+    @Inject
+    RateLimits rateLimits;
+
+    @Inject
+    Event<MessageEdited> edited;
+
+    @Inject
+    Event<MessageDeleted> deleted;
+
+    @Inject
+    @ConfigProperty(name = "parley.message.max-length", defaultValue = "4000")
+    int maxLength;
+
+    public Posted post(User sender, long roomId, Draft draft) {
+        check(draft);
+        rateLimits.takeMessage(sender.username());
+        // locked first and held until commit: the next sender in this room waits, so seq order is
+        // commit order; the membership check below then sees this fresh, locked row
+        Room room = rooms.lockForSend(roomId);
+        Membership membership = rooms.requireMember(sender, roomId);
+        if (draft.clientId() != null) {
+            var earlier = em.createNamedQuery(Message.BY_CLIENT_ID, Message.class)
+                    .setParameter("room", roomId)
+                    .setParameter("sender", sender.id())
+                    .setParameter("clientId", draft.clientId())
+                    .getResultStream()
+                    .findFirst();
+            if (earlier.isPresent()) {
+                return new Posted(earlier.get().view(), true);
+            }
+        }
+        String type = draft.messageType() == null ? Message.TEXT : draft.messageType();
+        Message message = new Message(roomId, room.nextSeq(), membership.user(), draft.content(), type, draft.clientId());
+        em.persist(message);
+        // writing in a room means having read it: unread counts stay last_seq minus the marker
+        membership.markRead(message.seq());
+        em.flush();
+        ChatMessage view = message.view();
+        posted.fire(new MessagePosted(view));
+        return new Posted(view, false);
+    }
+
+    /** Only the sender edits; the seq stays and edited_at records when. */
+    public ChatMessage edit(User editor, long roomId, long seq, String content) {
+        check(new Draft(content, null, null));
+        rateLimits.takeMessage(editor.username());
+        rooms.requireMember(editor, roomId);
+        Message message = find(roomId, seq);
+        if (message.senderId() != editor.id()) {
+            throw Refusal.forbidden("only the sender may edit message " + seq);
+        }
+        if (message.isDeleted()) {
+            throw Refusal.conflict("message " + seq + " was deleted");
+        }
+        message.edit(content);
+        ChatMessage view = message.view();
+        edited.fire(new MessageEdited(view));
+        return view;
+    }
+
+    /** The sender or the room's owner deletes; a tombstone keeps the seq. */
+    public void delete(User deleter, long roomId, long seq) {
+        Room room = rooms.visible(deleter, roomId).room();
+        rooms.requireMember(deleter, roomId);
+        Message message = find(roomId, seq);
+        if (message.senderId() != deleter.id() && room.ownerId() != deleter.id()) {
+            throw Refusal.forbidden("only the sender or the room's owner may delete message " + seq);
+        }
+        if (!message.isDeleted()) {
+            message.delete();
+            deleted.fire(new MessageDeleted(roomId, seq, message.view().id()));
+        }
+    }
+
+    private Message find(long roomId, long seq) {
+        return em.createNamedQuery(Message.BY_SEQ, Message.class)
+                .setParameter("room", roomId)
+                .setParameter("seq", seq)
+                .getResultStream()
+                .findFirst()
+                .orElseThrow(() -> Refusal.notFound("no message " + seq + " in room " + roomId));
+    }
+
+    private void check(Draft draft) {
+        String content = draft.content();
+        if (content != null && content.length() > maxLength) {
+            throw Refusal.tooLong("content", maxLength);
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (content == null || content.isBlank()) {
+            errors.add(new FieldError("content", "must not be blank"));
+        }
+        if (draft.clientId() != null && (draft.clientId().isBlank() || draft.clientId().length() > MAX_CLIENT_ID)) {
+            errors.add(new FieldError("client_id", "must be 1 to " + MAX_CLIENT_ID + " characters"));
+        }
+        if (draft.messageType() != null && !Message.TEXT.equals(draft.messageType())) {
+            errors.add(new FieldError("message_type", "must be \"text\""));
+        }
+        if (!errors.isEmpty()) {
+            throw Refusal.invalid(errors);
+        }
+    }
+}

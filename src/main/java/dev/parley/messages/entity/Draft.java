@@ -1,0 +1,5 @@
+package dev.parley.messages.entity;
+
+/** What a client asks to send, before any check. */
+public record Draft(String content, String clientId, String messageType) {
+}

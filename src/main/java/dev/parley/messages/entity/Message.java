@@ -1,0 +1,113 @@
+package dev.parley.messages.entity;
+
+import dev.parley.accounts.entity.User;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+@Entity
+@Table(name = "messages")
+@NamedQuery(name = Message.BY_CLIENT_ID, query = """
+        select m from Message m join fetch m.sender
+        where m.roomId = :room and m.sender.id = :sender and m.clientId = :clientId""")
+// Keyset pages: exclusive bounds, read upwards from `after` or downwards from `before`.
+@NamedQuery(name = Message.PAGE_UP, query = """
+        select m from Message m join fetch m.sender
+        where m.roomId = :room and m.seq > :after and m.seq < :before order by m.seq asc""")
+@NamedQuery(name = Message.PAGE_DOWN, query = """
+        select m from Message m join fetch m.sender
+        where m.roomId = :room and m.seq > :after and m.seq < :before order by m.seq desc""")
+@NamedQuery(name = Message.BY_SEQ, query = """
+        select m from Message m join fetch m.sender where m.roomId = :room and m.seq = :seq""")
+public class Message {
+
+    public static final String BY_CLIENT_ID = "Message.byClientId";
+    public static final String PAGE_UP = "Message.pageUp";
+    public static final String PAGE_DOWN = "Message.pageDown";
+    public static final String BY_SEQ = "Message.bySeq";
+
+    public static final String TEXT = "text";
+
+    @Id
+    @SequenceGenerator(name = "messages_seq", sequenceName = "messages_seq", allocationSize = 50)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "messages_seq")
+    private Long id;
+
+    @Column(name = "room_id", nullable = false)
+    private long roomId;
+
+    @Column(nullable = false)
+    private long seq;
+
+    @ManyToOne(optional = false)
+    @JoinColumn(name = "sender_id", nullable = false)
+    private User sender;
+
+    @Column(nullable = false, length = 4000)
+    private String content;
+
+    @Column(name = "message_type", nullable = false, length = 20)
+    private String messageType;
+
+    @Column(name = "client_id", length = 64)
+    private String clientId;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "edited_at")
+    private Instant editedAt;
+
+    @Column(nullable = false)
+    private boolean deleted;
+
+    protected Message() {
+    }
+
+    public Message(long roomId, long seq, User sender, String content, String messageType, String clientId) {
+        this.roomId = roomId;
+        this.seq = seq;
+        this.sender = sender;
+        this.content = content;
+        this.messageType = messageType;
+        this.clientId = clientId;
+        this.createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    public ChatMessage view() {
+        return new ChatMessage(id, roomId, seq, sender.id(), sender.username(), sender.displayName(),
+                deleted ? null : content, messageType, clientId, createdAt, editedAt, deleted);
+    }
+
+    public void edit(String newContent) {
+        content = newContent;
+        editedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** A tombstone: the seq stays, the content goes. */
+    public void delete() {
+        content = "";
+        deleted = true;
+    }
+
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    public long senderId() {
+        return sender.id();
+    }
+
+    public long seq() {
+        return seq;
+    }
+}
