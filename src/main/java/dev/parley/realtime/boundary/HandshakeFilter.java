@@ -1,0 +1,87 @@
+package dev.parley.realtime.boundary;
+
+import dev.parley.accounts.control.Tokens;
+import dev.parley.accounts.entity.Identity;
+import dev.parley.realtime.control.OriginPolicy;
+import dev.parley.realtime.control.SessionRegistry;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Checks every socket handshake before the upgrade: a foreign Origin gets 403, a missing, bad or
+ * expired token 401, a user at the connection cap 429, and no socket in each case. The token comes from the Authorization header or
+ * the token / access_token query parameter (browsers cannot set headers on a WebSocket); it is
+ * checked by the same rules as REST and never logged. The verified identity travels on as the
+ * request's principal: the only place a connection learns who it belongs to.
+ */
+@WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
+public class HandshakeFilter extends HttpFilter {
+
+    @Inject
+    Tokens tokens;
+
+    @Inject
+    OriginPolicy origins;
+
+    @Inject
+    SessionRegistry registry;
+
+    @Inject
+    @ConfigProperty(name = "parley.ws.max-connections-per-user", defaultValue = "20")
+    int maxConnections;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String ownOrigin = request.getScheme() + "://" + request.getHeader("Host");
+        if (!origins.allows(request.getHeader("Origin"), ownOrigin)) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+            return;
+        }
+        Optional<Identity> identity = Optional.ofNullable(token(request)).flatMap(tokens::verify);
+        if (identity.isEmpty()) {
+            response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+            return;
+        }
+        if (registry.connectionsOf(identity.get().username()).size() >= maxConnections) {
+            response.sendError(429);
+            return;
+        }
+        chain.doFilter(new Verified(request, identity.get()), response);
+    }
+
+    static String token(HttpServletRequest request) {
+        String query = request.getParameter("token");
+        return Tokens.presented(request.getHeader("Authorization"), query != null ? query : request.getParameter("access_token"));
+    }
+
+    private static final class Verified extends HttpServletRequestWrapper {
+
+        private final Identity identity;
+
+        Verified(HttpServletRequest request, Identity identity) {
+            super(request);
+            this.identity = identity;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return identity;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return identity.username();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.parley.realtime.control;
+
+import dev.parley.accounts.entity.Identity;
+import dev.parley.accounts.entity.User;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One live client, on a socket or a stream: who it is, by which token, which rooms it follows,
+ * and its {@link Outbox}. The registry makes them.
+ */
+public class Connection {
+
+    /** The outbox bounds, and what to do (count it) when a socket overflows them. */
+    public record Limits(int maxFrames, long maxBytes, Runnable onOverflow) {
+    }
+
+    private final String id;
+    private final Transport transport;
+    private final User user;
+    private final Outbox outbox;
+    private final Set<Long> rooms = ConcurrentHashMap.newKeySet();
+    private volatile Identity identity;
+    private volatile long lastHeard = System.nanoTime();
+    private volatile ScheduledFuture<?> expiry;
+    private volatile boolean personal;
+    private volatile boolean followsAll;
+    private int strikes;
+
+    public Connection(String id, Transport transport, User user, Identity identity, Limits limits, Executor writer) {
+        this.id = id;
+        this.transport = transport;
+        this.user = user;
+        this.identity = identity;
+        this.outbox = new Outbox(id, transport, limits, writer);
+    }
+
+    /** Queues a frame; droppable ones (typing, presence) give way when the outbox is half full. */
+    public void send(String frame, boolean droppable) {
+        outbox.send(frame, droppable);
+    }
+
+    /** Starts writing what queued while the connection opened; see {@link Outbox#release()}. */
+    public void release() {
+        outbox.release();
+    }
+
+    public void ping() {
+        outbox.ping();
+    }
+
+    /** Closes once every frame queued so far is written: an error frame, then the close that it explains. */
+    public void closeAfterQueued(int code, String reason) {
+        outbox.closeAfterQueued(code, reason);
+    }
+
+    public void close(int code, String reason) {
+        outbox.close(code, reason);
+    }
+
+    /** The peer is gone: queued frames are dropped, nothing more is written, the expiry watch stops. */
+    public void gone() {
+        outbox.discard();
+        ScheduledFuture<?> watch = expiry;
+        if (watch != null) {
+            watch.cancel(false);
+        }
+    }
+
+    /** Runs once when the connection closes; for transports whose container tells nobody (SSE). */
+    public void afterClose(Runnable cleanup) {
+        outbox.afterClose(cleanup);
+    }
+
+    /** A /ws/chat connection: gets the user's direct rooms and room_added / room_removed unasked. */
+    public boolean isPersonal() {
+        return personal;
+    }
+
+    public void makePersonal() {
+        personal = true;
+    }
+
+    /** Follows every room the user belongs to, including ones joined later. */
+    public boolean followsAll() {
+        return followsAll;
+    }
+
+    public void followAll() {
+        followsAll = true;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    public long silentNanos() {
+        return System.nanoTime() - lastHeard;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public User user() {
+        return user;
+    }
+
+    public String username() {
+        return user.username();
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    /** Replaces the token the connection lives by; the registry then moves the expiry watch. */
+    public void reauthenticate(Identity renewed) {
+        identity = renewed;
+    }
+
+    /** The one watch on this connection's token expiry; a new one cancels the old. */
+    public void expireWith(ScheduledFuture<?> watch) {
+        ScheduledFuture<?> previous = expiry;
+        expiry = watch;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    /** Counts refusals in a row (only the connection's own frame thread calls these). */
+    public int strike() {
+        return ++strikes;
+    }
+
+    public void forgive() {
+        strikes = 0;
+    }
+
+    public Set<Long> rooms() {
+        return rooms;
+    }
+}

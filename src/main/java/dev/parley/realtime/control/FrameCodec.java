@@ -1,0 +1,16 @@
+package dev.parley.realtime.control;
+
+import dev.parley.platform.boundary.JsonbContext;
+
+/** Encodes a frame once, as {@code {"type":…, …the record's fields…}}, with the REST naming rules. */
+public final class FrameCodec {
+
+    private FrameCodec() {
+    }
+
+    public static String encode(String type, Object body) {
+        String json = JsonbContext.jsonb().toJson(body);
+        String typed = "{\"type\":\"" + type + "\"";
+        return json.length() <= 2 ? typed + "}" : typed + "," + json.substring(1);
+    }
+}

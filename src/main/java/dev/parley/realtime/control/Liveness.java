@@ -1,0 +1,65 @@
+package dev.parley.realtime.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Pings every connection (a WebSocket ping, an SSE comment) and closes sockets not heard from
+ * within the idle timeout, so a dead peer leaves presence and frees its outbox.
+ */
+@ApplicationScoped
+public class Liveness {
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    SessionRegistry registry;
+
+    @Inject
+    @ConfigProperty(name = "parley.ws.ping-interval", defaultValue = "PT25S")
+    Duration pingInterval;
+
+    @Inject
+    @ConfigProperty(name = "parley.ws.idle-timeout", defaultValue = "PT60S")
+    Duration idleTimeout;
+
+    private ScheduledFuture<?> heartbeat;
+
+    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        // observing start-up makes the bean (and its schedule) exist before the first connection
+    }
+
+    @PostConstruct
+    void start() {
+        long every = pingInterval.toMillis();
+        heartbeat = scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        heartbeat.cancel(false);
+    }
+
+    private void heartbeat() {
+        long idle = idleTimeout.toNanos();
+        for (Connection c : registry.all()) {
+            if (c.transport().hearsBack() && c.silentNanos() > idle) {
+                c.close(1001, "idle timeout");
+                registry.unregister(c);
+            } else {
+                c.ping();
+            }
+        }
+    }
+}

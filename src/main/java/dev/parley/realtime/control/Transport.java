@@ -1,0 +1,24 @@
+package dev.parley.realtime.control;
+
+import java.util.function.Consumer;
+
+/** How a connection's frames leave: a WebSocket session or an SSE stream. */
+public interface Transport {
+
+    /** Writes one encoded frame; {@code done} gets null on success or the failure. */
+    void send(String frame, Consumer<Throwable> done);
+
+    /**
+     * Writes one frame and returns once it is written: used for a connection's very first
+     * frame, which must be out before any write from another thread can start.
+     */
+    void sendNow(String frame) throws Exception;
+
+    /** A liveness probe: a WebSocket ping, or an SSE comment line. */
+    void ping(Consumer<Throwable> done);
+
+    void close(int code, String reason);
+
+    /** Whether the peer answers pings, so that its silence means it is gone. */
+    boolean hearsBack();
+}
