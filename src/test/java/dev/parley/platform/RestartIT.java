@@ -1,0 +1,49 @@
+package dev.parley.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parley.support.MicroProcess;
+import dev.parley.support.TestDatabase;
+import dev.parley.support.Users;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Stops the server and starts it again on the same data folder: nothing is lost. */
+@ExtendWith(TestDatabase.class)
+class RestartIT {
+
+    @Test
+    void dataAndLoginsSurviveARestart() throws Exception {
+        Path build = Path.of(System.getProperty("parley.build.dir", "target"));
+        Path data = Files.createTempDirectory(build, "restart-data");
+        Path log = build.resolve("restart-it.log");
+        String name;
+        long room;
+        String tokenBefore;
+        try (MicroProcess first = MicroProcess.start(data, log)) {
+            Users.User alice = Users.create(first.api(), "restart");
+            name = alice.name();
+            tokenBefore = alice.token();
+            room = first.api().post("/rooms", "{\"name\":\"Durable\"}", alice.token()).json().getJsonNumber("id").longValue();
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(201, first.api().post("/rooms/" + room + "/messages", "{\"content\":\"kept " + i + "\"}",
+                        alice.token()).status());
+            }
+            first.stop();
+        }
+        try (MicroProcess second = MicroProcess.start(data, log)) {
+            var login = second.api().post("/auth/login",
+                    "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\"}", null);
+            assertEquals(200, login.status(), login::toString);
+            String token = login.json().getString("token");
+            var history = second.api().get("/rooms/" + room + "/messages", token);
+            assertEquals(200, history.status(), history::toString);
+            assertEquals(java.util.List.of("kept 1", "kept 2", "kept 3"), history.json().getJsonArray("messages").stream()
+                    .map(m -> m.asJsonObject().getString("content")).toList());
+            // the signing key was reused, so a token from before the restart is still good
+            assertEquals(name, second.api().get("/me", tokenBefore).json().getString("username"));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.parley.support;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A small black-box client for the REST API. It only ever talks to 127.0.0.1, whatever host
+ * Arquillian reports.
+ */
+public final class Api {
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private final URI base;
+
+    public Api(URL deployment) {
+        this(URI.create("http://127.0.0.1:" + deployment.getPort() + contextPath(deployment)));
+    }
+
+    public Api(URI base) {
+        this.base = base;
+    }
+
+    private static String contextPath(URL url) {
+        String path = url.getPath();
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** The same deployment for WebSocket clients: {@code ws://127.0.0.1:PORT/context}. */
+    public URI wsBase() {
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + base.getPath());
+    }
+
+    public Reply get(String path, String token) {
+        return send(request(path, token).GET());
+    }
+
+    public Reply post(String path, String json, String token) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply put(String path, String token) {
+        return send(request(path, token).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public Reply delete(String path, String token) {
+        return send(request(path, token).DELETE());
+    }
+
+    public Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(), response);
+        } catch (Exception e) {
+            throw new IllegalStateException("request failed: " + e, e);
+        }
+    }
+
+    public HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(base.getPath() + "/api" + path))
+                .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    /** An answer: status, raw body, and the body read as JSON when it is JSON. */
+    public record Reply(int status, String body, HttpResponse<String> response) {
+
+        public JsonObject json() {
+            return (JsonObject) value();
+        }
+
+        public JsonArray array() {
+            return (JsonArray) value();
+        }
+
+        public JsonValue value() {
+            try (var reader = Json.createReader(new StringReader(body))) {
+                return reader.readValue();
+            } catch (RuntimeException e) {
+                throw new AssertionError("not JSON (status " + status + "): " + body, e);
+            }
+        }
+
+        public Optional<String> header(String name) {
+            return response.headers().firstValue(name);
+        }
+
+        /** The media type without parameters such as charset. */
+        public String contentType() {
+            return header("Content-Type").orElse("").split(";")[0].strip();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+}
