@@ -444,7 +444,7 @@ class ChatIT {
         assertPresence(a.next("presence"), room, "join", carol, Map.of(alice.name(), 1, carol.name(), 1));
 
         c.stopRequesting();
-        assertPresence(a.next("presence", Duration.ofSeconds(15)), room, "leave", carol, Map.of(alice.name(), 1));
+        assertPresence(a.next("presence", Duration.ofSeconds(30)), room, "leave", carol, Map.of(alice.name(), 1));
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertEquals(Map.of(alice.name(), 1), online(room, alice)));
 

@@ -131,8 +131,12 @@ class FanoutIT {
             try {
                 frame = client.next(left(deadline));
             } catch (AssertionError late) {
+                Set<Long> seen = messages.stream().map(m -> m.getJsonNumber("seq").longValue()).collect(Collectors.toSet());
+                List<Long> missing = LongStream.rangeClosed(1, TOTAL).filter(seq -> !seen.contains(seq)).limit(20).boxed().toList();
                 throw new AssertionError("client " + i + " had " + messages.size() + " of " + TOTAL + " messages and "
-                        + acks.size() + " of " + MESSAGES_EACH + " acks when the " + BUDGET + " ran out", late);
+                        + acks.size() + " of " + MESSAGES_EACH + " acks when the " + BUDGET + " ran out; missing seqs "
+                        + missing + ", connection " + client.closedWith().map(Object::toString).orElse("still open")
+                        + "; errors waiting on any socket: " + errorsWaiting() + "; closed sockets: " + closedSockets(), late);
             }
             switch (ChatClient.type(frame)) {
                 case "message" -> {
@@ -158,6 +162,20 @@ class FanoutIT {
             assertEquals("presence", ChatClient.type(late), "client " + i + ": more than expected: " + late);
         }
         return new Delivery(messages, acks);
+    }
+
+    /** For a failure message: a send the server refused shows up as an error frame on its sender's socket. */
+    List<JsonObject> errorsWaiting() {
+        return clients.stream().flatMap(c -> c.drain().stream()).filter(f -> "error".equals(ChatClient.type(f))).limit(10).toList();
+    }
+
+    Map<Integer, ChatClient.Closure> closedSockets() {
+        Map<Integer, ChatClient.Closure> closed = new LinkedHashMap<>();
+        for (int i = 0; i < clients.size(); i++) {
+            int at = i;
+            clients.get(i).closedWith().ifPresent(closure -> closed.put(at, closure));
+        }
+        return closed;
     }
 
     void verify(List<Delivery> deliveries) {

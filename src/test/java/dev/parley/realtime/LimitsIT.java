@@ -99,7 +99,7 @@ class LimitsIT {
     static final int BULK_CHARS = 4000;
 
     /**
-     * A reader that stays alive (it sends a ping frame every half second, so the 3-second idle
+     * A reader that stays alive (it sends a ping frame every half second, so the 8-second idle
      * timeout does not apply) but stops reading: 4,000-character messages pile up in its queue
      * until the server closes it with 4008. A normal reader in the same room gets every message,
      * in order, and stays. The slow one resumes afterwards and misses nothing.

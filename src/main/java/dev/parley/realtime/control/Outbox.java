@@ -32,6 +32,7 @@ final class Outbox {
     private boolean closed;
     // nothing is written until the container has finished opening: see release()
     private boolean held = true;
+    private boolean pinging;
     private CloseReason closing;
     private Runnable afterClose;
 
@@ -72,11 +73,15 @@ final class Outbox {
             limits.onOverflow().run();
             close(4008, "too slow: outbound queue overflowed");
         } else {
-            try {
-                writer.execute(this::pump);
-            } catch (RuntimeException rejected) {
-                failed(rejected);
-            }
+            dispatch();
+        }
+    }
+
+    private void dispatch() {
+        try {
+            writer.execute(this::pump);
+        } catch (RuntimeException rejected) {
+            failed(rejected);
         }
     }
 
@@ -115,8 +120,25 @@ final class Outbox {
         pump();
     }
 
+    /**
+     * Queues a ping ahead of everything else: it measures whether the peer answers, not how long
+     * our backlog takes to drain, so a busy but healthy connection is never taken for silent.
+     * One at a time, and none while opening (the first frame must go out alone).
+     */
     void ping() {
-        send(PING, false);
+        synchronized (this) {
+            if (closed || held || pinging) {
+                return;
+            }
+            pinging = true;
+            queue.addFirst(PING);
+            queuedBytes += PING.length();
+            if (sending) {
+                return;
+            }
+            sending = true;
+        }
+        dispatch();
     }
 
     /** Closes once every frame queued so far is written: an error frame, then the close that it explains. */
@@ -139,6 +161,7 @@ final class Outbox {
                     return;
                 }
                 queuedBytes -= next.length();
+                pinging &= next != PING;
             }
             if (next == CLOSE) {
                 CloseReason reason;

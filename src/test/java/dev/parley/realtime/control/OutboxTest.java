@@ -1,0 +1,83 @@
+package dev.parley.realtime.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The outbox's ordering rules, on a transport whose writes complete when the test says so. */
+class OutboxTest {
+
+    /** Records writes; each stays in flight until {@link #complete()}. */
+    static final class HeldTransport implements Transport {
+        final List<String> written = new ArrayList<>();
+        Consumer<Throwable> inFlight;
+
+        @Override
+        public void send(String frame, Consumer<Throwable> done) {
+            written.add(frame);
+            inFlight = done;
+        }
+
+        @Override
+        public void sendNow(String frame) {
+            written.add(frame);
+        }
+
+        @Override
+        public void ping(Consumer<Throwable> done) {
+            written.add("(ping)");
+            inFlight = done;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            written.add("(close " + code + ")");
+        }
+
+        @Override
+        public boolean hearsBack() {
+            return true;
+        }
+
+        void complete() {
+            Consumer<Throwable> done = inFlight;
+            inFlight = null;
+            done.accept(null);
+        }
+    }
+
+    final HeldTransport transport = new HeldTransport();
+    final Outbox outbox = new Outbox("test", transport, new Connection.Limits(100, 1 << 20, () -> { }), Runnable::run);
+
+    @Test
+    void aPingJumpsTheBacklogSoSilenceMeasuresThePeerNotTheQueue() {
+        outbox.release();
+        outbox.send("m1", false);
+        outbox.send("m2", false);
+        outbox.send("m3", false);
+        outbox.ping();
+        outbox.ping(); // one ping pending at a time
+
+        transport.complete(); // m1 written
+        transport.complete(); // the ping, ahead of m2 and m3
+        transport.complete();
+        transport.complete();
+
+        assertEquals(List.of("m1", "(ping)", "m2", "m3"), transport.written);
+    }
+
+    @Test
+    void noPingBeforeTheConnectionHasOpenedSoTheFirstFrameGoesOutAlone() {
+        outbox.send("connected", false);
+        outbox.ping();
+        outbox.release();
+
+        assertEquals(List.of("connected"), transport.written);
+        outbox.ping();
+        transport.complete();
+        assertEquals(List.of("connected", "(ping)"), transport.written);
+    }
+}
