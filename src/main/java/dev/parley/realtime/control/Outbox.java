@@ -19,6 +19,7 @@ final class Outbox {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final String PING = "\u0000ping";
     private static final String CLOSE = "\u0000close";
+    private static final long IN_FLIGHT_GRACE_NANOS = 1_000_000_000L;
 
     private final String name;
     private final Transport transport;
@@ -33,6 +34,8 @@ final class Outbox {
     // nothing is written until the container has finished opening: see release()
     private boolean held = true;
     private boolean pinging;
+    // a write handed to the transport and not completed yet
+    private boolean writing;
     private CloseReason closing;
     private Runnable afterClose;
 
@@ -162,6 +165,7 @@ final class Outbox {
                 }
                 queuedBytes -= next.length();
                 pinging &= next != PING;
+                writing = next != CLOSE;
             }
             if (next == CLOSE) {
                 CloseReason reason;
@@ -173,6 +177,10 @@ final class Outbox {
             }
             AtomicInteger handoff = new AtomicInteger();
             Consumer<Throwable> done = failure -> {
+                synchronized (this) {
+                    writing = false;
+                    notifyAll();
+                }
                 if (failure != null) {
                     failed(failure);
                 }
@@ -187,6 +195,10 @@ final class Outbox {
                     transport.send(next, done);
                 }
             } catch (RuntimeException e) {
+                synchronized (this) {
+                    writing = false;
+                    notifyAll();
+                }
                 failed(e);
                 return;
             }
@@ -222,12 +234,25 @@ final class Outbox {
         }
     }
 
-    /** The transport is gone (the peer closed or dropped it): nothing more is written. */
-    void discard() {
-        synchronized (this) {
-            closed = true;
-            queue.clear();
-            queuedBytes = 0;
+    /**
+     * The transport is gone (the peer closed or dropped it): nothing more is written. Called from
+     * the container's close callback, this waits (briefly) for a write already in flight: on
+     * Payara Micro 6.2025.10 the container reuses a closed connection's output buffer for the
+     * next one, so a write that finished after the close could reach another client.
+     */
+    synchronized void discard() {
+        closed = true;
+        queue.clear();
+        queuedBytes = 0;
+        long deadline = System.nanoTime() + IN_FLIGHT_GRACE_NANOS;
+        long left;
+        while (writing && (left = deadline - System.nanoTime()) > 0) {
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.parley.realtime.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +84,24 @@ class OutboxTest {
         outbox.ping();
         transport.complete();
         assertEquals(List.of("connected", "(ping)"), transport.written);
+    }
+
+    @Test
+    void aPeerCloseWaitsForTheWriteInFlightSoItCannotLandAfterTheClose() throws Exception {
+        outbox.release();
+        outbox.send("m1", false);
+        outbox.send("m2", false);
+        CountDownLatch discarded = new CountDownLatch(1);
+        Thread closing = new Thread(() -> {
+            outbox.discard();
+            discarded.countDown();
+        });
+        closing.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> closing.getState() == Thread.State.TIMED_WAITING);
+        assertEquals(1, discarded.getCount(), "discard returned while m1 was still being written");
+        transport.complete();
+        assertTrue(discarded.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("m1"), transport.written, "nothing is written after the close");
     }
 }
