@@ -55,8 +55,12 @@ public class Liveness {
         long idle = idleTimeout.toNanos();
         for (Connection c : registry.all()) {
             if (c.transport().hearsBack() && c.silentNanos() > idle) {
-                c.close(1001, "idle timeout");
-                registry.unregister(c);
+                // a task of its own: letting go of a dead peer may wait for its stuck write, and
+                // the other connections' pings must not wait behind it
+                scheduler.execute(() -> {
+                    c.close(1001, "idle timeout");
+                    registry.unregister(c);
+                });
             } else {
                 c.ping();
             }

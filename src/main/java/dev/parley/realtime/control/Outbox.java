@@ -177,10 +177,7 @@ final class Outbox {
             }
             AtomicInteger handoff = new AtomicInteger();
             Consumer<Throwable> done = failure -> {
-                synchronized (this) {
-                    writing = false;
-                    notifyAll();
-                }
+                written();
                 if (failure != null) {
                     failed(failure);
                 }
@@ -195,10 +192,7 @@ final class Outbox {
                     transport.send(next, done);
                 }
             } catch (RuntimeException e) {
-                synchronized (this) {
-                    writing = false;
-                    notifyAll();
-                }
+                written();
                 failed(e);
                 return;
             }
@@ -206,6 +200,11 @@ final class Outbox {
                 return;
             }
         }
+    }
+
+    private synchronized void written() {
+        writing = false;
+        notifyAll();
     }
 
     private void failed(Throwable cause) {
