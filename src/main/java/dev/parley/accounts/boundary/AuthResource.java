@@ -7,7 +7,7 @@ import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.IssuedToken;
 import dev.parley.accounts.entity.Profile;
 import dev.parley.accounts.entity.User;
-import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.security.PermitAll;

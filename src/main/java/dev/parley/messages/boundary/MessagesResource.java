@@ -5,7 +5,7 @@ import dev.parley.messages.control.History;
 import dev.parley.messages.control.Messages;
 import dev.parley.messages.entity.ChatMessage;
 import dev.parley.messages.entity.HistoryPage;
-import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.security.RolesAllowed;

@@ -2,7 +2,7 @@ package dev.parley.messages.boundary;
 
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.Posted;
-import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.control.JsonInput;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 

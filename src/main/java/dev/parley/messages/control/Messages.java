@@ -10,6 +10,7 @@ import dev.parley.messages.entity.MessagePosted;
 import dev.parley.messages.entity.Posted;
 import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
+import dev.parley.platform.control.UnicodeText;
 import dev.parley.platform.entity.FieldError;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.Membership;
@@ -132,11 +133,17 @@ public class Messages {
             throw Refusal.tooLong("content", maxLength);
         }
         List<FieldError> errors = new ArrayList<>();
-        if (content == null || content.isBlank()) {
+        // the boundaries refuse malformed text already; this path stores it, so it checks again
+        if (content == null || UnicodeText.isBlank(content)) {
             errors.add(new FieldError("content", "must not be blank"));
+        } else if (UnicodeText.defect(content) != null) {
+            errors.add(new FieldError("content", UnicodeText.defect(content)));
         }
-        if (draft.clientId() != null && (draft.clientId().isBlank() || draft.clientId().length() > MAX_CLIENT_ID)) {
+        String clientId = draft.clientId();
+        if (clientId != null && (UnicodeText.isBlank(clientId) || clientId.length() > MAX_CLIENT_ID)) {
             errors.add(new FieldError("client_id", "must be 1 to " + MAX_CLIENT_ID + " characters"));
+        } else if (clientId != null && UnicodeText.defect(clientId) != null) {
+            errors.add(new FieldError("client_id", UnicodeText.defect(clientId)));
         }
         if (draft.messageType() != null && !Message.TEXT.equals(draft.messageType())) {
             errors.add(new FieldError("message_type", "must be \"text\""));

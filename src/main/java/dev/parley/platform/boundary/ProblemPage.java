@@ -1,5 +1,6 @@
 package dev.parley.platform.boundary;
 
+import dev.parley.platform.control.JsonbContext;
 import dev.parley.platform.entity.Problem;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;

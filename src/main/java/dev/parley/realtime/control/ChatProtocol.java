@@ -7,7 +7,7 @@ import dev.parley.accounts.entity.User;
 import dev.parley.messages.control.Messages;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.Posted;
-import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.entity.Frames;

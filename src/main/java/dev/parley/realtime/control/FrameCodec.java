@@ -1,6 +1,7 @@
 package dev.parley.realtime.control;
 
-import dev.parley.platform.boundary.JsonbContext;
+import dev.parley.platform.control.JsonbContext;
+import dev.parley.platform.control.UnicodeText;
 
 /** Encodes a frame once, as {@code {"type":…, …the record's fields…}}, with the REST naming rules. */
 public final class FrameCodec {
@@ -11,6 +12,7 @@ public final class FrameCodec {
     public static String encode(String type, Object body) {
         String json = JsonbContext.jsonb().toJson(body);
         String typed = "{\"type\":\"" + type + "\"";
-        return json.length() <= 2 ? typed + "}" : typed + "," + json.substring(1);
+        // text stored before the boundary refused unpaired surrogates must not break the write
+        return UnicodeText.wellFormed(json.length() <= 2 ? typed + "}" : typed + "," + json.substring(1));
     }
 }

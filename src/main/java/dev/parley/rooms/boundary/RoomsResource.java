@@ -1,7 +1,7 @@
 package dev.parley.rooms.boundary;
 
 import dev.parley.accounts.control.Caller;
-import dev.parley.platform.boundary.JsonInput;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.rooms.control.Memberships;
 import dev.parley.rooms.control.Rooms;

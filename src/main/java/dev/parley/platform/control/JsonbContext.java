@@ -1,4 +1,4 @@
-package dev.parley.platform.boundary;
+package dev.parley.platform.control;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
