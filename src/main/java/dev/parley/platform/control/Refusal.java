@@ -75,6 +75,18 @@ public class Refusal extends RuntimeException {
         return refusal;
     }
 
+    /** The server has no room for this costly request now (password hashing is full): retry shortly. */
+    public static Refusal busy() {
+        Refusal refusal = new Refusal(503, "busy", "Service unavailable", "the server is busy: retry after 1 s", List.of());
+        refusal.retryAfterSeconds = 1;
+        return refusal;
+    }
+
+    public static Refusal tooManyConnections() {
+        return new Refusal(429, "too_many_connections", "Too many requests",
+                "too many open connections for this user", List.of());
+    }
+
     public static Refusal tooLarge(String detail) {
         return new Refusal(413, "too_large", "Payload too large", detail, List.of());
     }

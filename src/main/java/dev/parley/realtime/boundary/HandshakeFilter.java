@@ -3,7 +3,8 @@ package dev.parley.realtime.boundary;
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.realtime.control.OriginPolicy;
-import dev.parley.realtime.control.SessionRegistry;
+import dev.parley.realtime.control.Admission;
+import dev.parley.realtime.control.ConnectionCap;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -15,11 +16,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Checks every socket handshake before the upgrade: a foreign Origin gets 403, a missing, bad or
- * expired token 401, a user at the connection cap 429, and no socket in each case. The token comes from the Authorization header or
+ * expired token 401, a user at the connection cap 429, and no socket in each case. The cap's slot
+ * is taken here, atomically, and given back if the upgrade does not happen. The token comes from the Authorization header or
  * the token / access_token query parameter (browsers cannot set headers on a WebSocket); it is
  * checked by the same rules as REST and never logged. The verified identity travels on as the
  * request's principal: the only place a connection learns who it belongs to.
@@ -34,11 +35,7 @@ public class HandshakeFilter extends HttpFilter {
     OriginPolicy origins;
 
     @Inject
-    SessionRegistry registry;
-
-    @Inject
-    @ConfigProperty(name = "parley.ws.max-connections-per-user", defaultValue = "20")
-    int maxConnections;
+    ConnectionCap cap;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -53,11 +50,20 @@ public class HandshakeFilter extends HttpFilter {
             response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
             return;
         }
-        if (registry.connectionsOf(identity.get().username()).size() >= maxConnections) {
+        Optional<ConnectionCap.Slot> slot = cap.take(identity.get().username());
+        if (slot.isEmpty()) {
             response.sendError(429);
             return;
         }
-        chain.doFilter(new Verified(request, identity.get()), response);
+        boolean upgraded = false;
+        try {
+            chain.doFilter(new Verified(request, new Admission(identity.get(), slot.get())), response);
+            upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
+        } finally {
+            if (!upgraded) {
+                slot.get().release();
+            }
+        }
     }
 
     static String token(HttpServletRequest request) {
@@ -67,21 +73,21 @@ public class HandshakeFilter extends HttpFilter {
 
     private static final class Verified extends HttpServletRequestWrapper {
 
-        private final Identity identity;
+        private final Admission admission;
 
-        Verified(HttpServletRequest request, Identity identity) {
+        Verified(HttpServletRequest request, Admission admission) {
             super(request);
-            this.identity = identity;
+            this.admission = admission;
         }
 
         @Override
         public Principal getUserPrincipal() {
-            return identity;
+            return admission;
         }
 
         @Override
         public String getRemoteUser() {
-            return identity.username();
+            return admission.getName();
         }
     }
 }

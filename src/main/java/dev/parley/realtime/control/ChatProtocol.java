@@ -66,14 +66,16 @@ public class ChatProtocol {
 
     /** Opens a connection for the identity the handshake filter verified; null when there is none. */
     public Connection open(Session session) {
-        if (!(session.getUserPrincipal() instanceof Identity identity)) {
+        if (!(session.getUserPrincipal() instanceof Admission admission)) {
             close(session, 1008, "no verified identity");
             return null;
         }
+        admission.slot().claim();
+        Identity identity = admission.identity();
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         User user = accounts.byUsername(identity.username()).orElseGet(() -> accounts.provision(identity.username()));
-        Connection connection = registry.connect(new SocketTransport(session), user, identity);
+        Connection connection = registry.connect(new SocketTransport(session), user, identity, admission.slot());
         session.getUserProperties().put(CONNECTION, connection);
         connection.send(FrameCodec.encode("connected", new Frames.Connected(user.profile(), connection.id())), false);
         return connection;
@@ -141,7 +143,7 @@ public class ChatProtocol {
                     if (frame.is("room_id", "all") && connection.isPersonal()) {
                         followAll(connection);
                     } else {
-                        subscribe(connection, room(frame, null, false), frame.number("since", false));
+                        subscribe(connection, room(frame, room, pinned), frame.number("since", false));
                     }
                 }
                 case "auth" -> authenticate(connection, frame);

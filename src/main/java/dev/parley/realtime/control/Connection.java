@@ -21,6 +21,7 @@ public class Connection {
     private final Transport transport;
     private final User user;
     private final Outbox outbox;
+    private final ConnectionCap.Slot slot;
     private final Set<Long> rooms = ConcurrentHashMap.newKeySet();
     private volatile Identity identity;
     private volatile long lastHeard = System.nanoTime();
@@ -29,11 +30,13 @@ public class Connection {
     private volatile boolean followsAll;
     private int strikes;
 
-    public Connection(String id, Transport transport, User user, Identity identity, Limits limits, Executor writer) {
+    public Connection(String id, Transport transport, User user, Identity identity, ConnectionCap.Slot slot,
+                      Limits limits, Executor writer) {
         this.id = id;
         this.transport = transport;
         this.user = user;
         this.identity = identity;
+        this.slot = slot;
         this.outbox = new Outbox(id, transport, limits, writer);
     }
 
@@ -60,9 +63,10 @@ public class Connection {
         outbox.close(code, reason);
     }
 
-    /** The peer is gone: queued frames are dropped, nothing more is written, the expiry watch stops. */
+    /** The peer is gone: queued frames are dropped, nothing more is written, the expiry watch stops, the slot is free. */
     public void gone() {
         outbox.discard();
+        slot.release();
         ScheduledFuture<?> watch = expiry;
         if (watch != null) {
             watch.cancel(false);

@@ -27,6 +27,9 @@ public class Liveness {
     SessionRegistry registry;
 
     @Inject
+    ConnectionCap cap;
+
+    @Inject
     @ConfigProperty(name = "parley.ws.ping-interval", defaultValue = "PT25S")
     Duration pingInterval;
 
@@ -52,6 +55,7 @@ public class Liveness {
     }
 
     private void heartbeat() {
+        cap.sweep();
         long idle = idleTimeout.toNanos();
         for (Connection c : registry.all()) {
             if (c.transport().hearsBack() && c.silentNanos() > idle) {

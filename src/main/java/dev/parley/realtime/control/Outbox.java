@@ -1,6 +1,7 @@
 package dev.parley.realtime.control;
 
 import jakarta.websocket.CloseReason;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,7 +116,7 @@ final class Outbox {
         if (first != null) {
             try {
                 transport.sendNow(first);
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 failed(e);
                 return;
             }
@@ -191,7 +192,9 @@ final class Outbox {
                 } else {
                     transport.send(next, done);
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // an Error too (the container throws one for text it cannot encode): a write
+                // that never completes would leave this outbox "sending" for ever
                 written();
                 failed(e);
                 return;
@@ -208,11 +211,15 @@ final class Outbox {
     }
 
     private void failed(Throwable cause) {
+        boolean first;
         synchronized (this) {
+            first = !closed;
             closed = true;
             queue.clear();
         }
-        LOG.log(Level.FINE, "send failed on connection " + name, cause);
+        // a peer that went away is routine; anything else is a defect worth one line
+        boolean routine = cause instanceof IOException || cause instanceof IllegalStateException;
+        LOG.log(first && !routine ? Level.WARNING : Level.FINE, "send failed on connection " + name + ": " + cause, routine ? cause : null);
         close(1011, "send failed");
     }
 

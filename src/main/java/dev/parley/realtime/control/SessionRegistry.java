@@ -68,9 +68,9 @@ public class SessionRegistry {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<Long, RoomChannel> channels = new ConcurrentHashMap<>();
 
-    /** A new live connection for a verified identity, bounded and watched for token expiry. */
-    public Connection connect(Transport transport, User user, Identity identity) {
-        Connection connection = new Connection(UUID.randomUUID().toString(), transport, user, identity,
+    /** A new live connection for a verified identity in its slot under the cap, bounded and watched for token expiry. */
+    public Connection connect(Transport transport, User user, Identity identity, ConnectionCap.Slot slot) {
+        Connection connection = new Connection(UUID.randomUUID().toString(), transport, user, identity, slot,
                 new Connection.Limits(outboxFrames, outboxBytes, tooSlow::inc), writer);
         connections.put(connection.id(), connection);
         watchExpiry(connection);

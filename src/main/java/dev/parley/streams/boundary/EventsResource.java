@@ -6,6 +6,7 @@ import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
 import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.control.Connection;
+import dev.parley.realtime.control.ConnectionCap;
 import dev.parley.realtime.control.SessionRegistry;
 import dev.parley.realtime.control.StreamTransport;
 import dev.parley.rooms.control.Rooms;
@@ -44,6 +45,9 @@ public class EventsResource {
     @Inject
     SessionRegistry registry;
 
+    @Inject
+    ConnectionCap cap;
+
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -56,7 +60,9 @@ public class EventsResource {
         long lastSeq = rooms.joined(user, roomId).room().lastSeq();
         Long resumeAfter = seq(lastEventId != null ? lastEventId : since);
 
-        Connection connection = registry.connect(new StreamTransport(sink, sse), user, identity);
+        ConnectionCap.Slot slot = cap.take(identity.username()).orElseThrow(() -> Refusal.tooManyConnections());
+        slot.claim();
+        Connection connection = registry.connect(new StreamTransport(sink, sse), user, identity, slot);
         connection.afterClose(() -> registry.unregister(connection));
         registry.subscribe(connection, roomId, lastSeq, resumeAfter);
         connection.release();

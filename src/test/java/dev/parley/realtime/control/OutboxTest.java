@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class OutboxTest {
 
     /** Records writes; each stays in flight until {@link #complete()}. */
-    static final class HeldTransport implements Transport {
+    static class HeldTransport implements Transport {
         final List<String> written = new ArrayList<>();
         Consumer<Throwable> inFlight;
 
@@ -103,5 +103,29 @@ class OutboxTest {
         transport.complete();
         assertTrue(discarded.await(5, TimeUnit.SECONDS));
         assertEquals(List.of("m1"), transport.written, "nothing is written after the close");
+    }
+
+    @Test
+    void anErrorFromTheTransportEndsTheConnectionWith1011InsteadOfLeavingItStuck() {
+        List<String> closes = new ArrayList<>();
+        Transport failing = new HeldTransport() {
+            @Override
+            public void send(String frame, Consumer<Throwable> done) {
+                // what the container does with text it cannot encode as UTF-8
+                throw new Error("Unpaired surrogate");
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                closes.add(code + " " + reason);
+            }
+        };
+        Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, () -> { }), Runnable::run);
+        poisoned.release();
+        poisoned.send("poison", false);
+        poisoned.send("after", false);
+        poisoned.ping();
+
+        assertEquals(List.of("1011 send failed"), closes, "closed once, with 1011");
     }
 }
