@@ -69,32 +69,37 @@ public class Tokens {
     }
 
     /**
-     * Checks a token by the rules MP-JWT applies to REST: RS256 with {@code typ: JWT}, a known
-     * key, this issuer, not expired, in the user group. Empty when any check fails.
+     * Checks a token by the rules MP-JWT applies to REST (Payara's, read from its parser): RS256
+     * with {@code typ: JWT}; {@code iss}, {@code sub}, {@code exp}, {@code iat} and {@code jti}
+     * present; this issuer; issued before it expires and not expired; a known key; in the user
+     * group. One rule whatever carries the token. Empty when any check fails. The signature, the
+     * costly part, is checked last.
      */
     public Optional<Identity> verify(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             JWSHeader header = jwt.getHeader();
-            if (!JWSAlgorithm.RS256.equals(header.getAlgorithm())
-                    || (header.getType() != null && !JOSEObjectType.JWT.equals(header.getType()))) {
+            if (!JWSAlgorithm.RS256.equals(header.getAlgorithm()) || !JOSEObjectType.JWT.equals(header.getType())) {
                 return Optional.empty();
-            }
-            boolean signed = false;
-            for (RSAPublicKey candidate : verificationKeys) {
-                signed |= jwt.verify(new RSASSAVerifier(candidate));
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Date expires = claims.getExpirationTime();
+            Date issued = claims.getIssueTime();
             String name = claims.getStringClaim("upn") != null ? claims.getStringClaim("upn")
                     : claims.getStringClaim("preferred_username") != null ? claims.getStringClaim("preferred_username")
                     : claims.getSubject();
             List<String> groups = claims.getStringListClaim("groups");
-            if (!signed || !issuer.equals(claims.getIssuer()) || expires == null || !expires.after(new Date())
+            if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getJWTID() == null
+                    || expires == null || issued == null || !issued.before(expires) || !expires.after(new Date())
                     || name == null || groups == null || !groups.contains(ParleyApplication.USER)) {
                 return Optional.empty();
             }
-            return Optional.of(new Identity(name, expires.toInstant()));
+            for (RSAPublicKey candidate : verificationKeys) {
+                if (jwt.verify(new RSASSAVerifier(candidate))) {
+                    return Optional.of(new Identity(name, expires.toInstant()));
+                }
+            }
+            return Optional.empty();
         } catch (ParseException | JOSEException | RuntimeException malformed) {
             return Optional.empty();
         }
