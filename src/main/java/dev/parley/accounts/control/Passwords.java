@@ -5,9 +5,25 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** PBKDF2-SHA256 at 600,000 iterations (OWASP 2023), through Jakarta Security's own hasher. */
+/**
+ * PBKDF2-SHA256 at 600,000 iterations (OWASP 2023), through Jakarta Security's own hasher.
+ * Hashing is slow on purpose, so it runs with bounded concurrency: a few hashes at a time, a
+ * short line of callers waiting, and past that an immediate 503 with Retry-After. A login flood
+ * therefore holds at most {@code hash-concurrency} cores and {@code hash-queue} request threads,
+ * and everything else (REST, sockets, pings) keeps its share of the machine.
+ * <p>
+ * Not MicroProfile Fault Tolerance's {@code @Bulkhead}: its synchronous form has no queue (a
+ * burst of eight sign-ups would see seven refusals), and Payara runs its asynchronous form by
+ * parking every waiting call on the default managed executor, which 200 logins exhausted.
+ */
 @ApplicationScoped
 public class Passwords {
 
@@ -17,11 +33,28 @@ public class Passwords {
     @Inject
     Pbkdf2PasswordHash hasher;
 
+    /** Hashes at once; 0 means half the processors, at least one. */
+    @Inject
+    @ConfigProperty(name = "parley.auth.hash-concurrency", defaultValue = "0")
+    int concurrency;
+
+    @Inject
+    @ConfigProperty(name = "parley.auth.hash-queue", defaultValue = "16")
+    int queue;
+
+    @Inject
+    @ConfigProperty(name = "parley.auth.hash-wait", defaultValue = "PT5S")
+    Duration maxWait;
+
+    private Semaphore running;
+    private final AtomicInteger waiting = new AtomicInteger();
+
     /** Verified when the user is unknown, so that both failures cost the same time. */
     private String decoy;
 
     @PostConstruct
     void init() {
+        running = new Semaphore(concurrency > 0 ? concurrency : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
         hasher.initialize(Map.of(
                 "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
                 "Pbkdf2PasswordHash.Iterations", "600000",
@@ -32,14 +65,40 @@ public class Passwords {
 
     public String hash(String password) {
         requireBounded(password);
-        return hasher.generate(password.toCharArray());
+        return bounded(() -> hasher.generate(password.toCharArray()));
     }
 
     /** Checks a password against a stored hash, or against the decoy when there is none. */
     public boolean matches(String password, String storedHash) {
         requireBounded(password);
-        boolean ok = hasher.verify(password.toCharArray(), storedHash == null ? decoy : storedHash);
+        boolean ok = bounded(() -> hasher.verify(password.toCharArray(), storedHash == null ? decoy : storedHash));
         return ok && storedHash != null;
+    }
+
+    private <T> T bounded(Supplier<T> hashing) {
+        if (!running.tryAcquire()) {
+            if (waiting.incrementAndGet() > queue) {
+                waiting.decrementAndGet();
+                throw Refusal.busy();
+            }
+            boolean acquired;
+            try {
+                acquired = running.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                acquired = false;
+            } finally {
+                waiting.decrementAndGet();
+            }
+            if (!acquired) {
+                throw Refusal.busy();
+            }
+        }
+        try {
+            return hashing.get();
+        } finally {
+            running.release();
+        }
     }
 
     // the hash's cost grows with the input: a 10 KB password must never reach it

@@ -6,6 +6,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -35,11 +37,30 @@ public class RateLimits {
     @ConfigProperty(name = "parley.ratelimit.typing.per-second", defaultValue = "2")
     double typingPerSecond;
 
+    // logins and registrations cost a deliberately slow password hash: bounded per client and per name
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "30")
+    double authAddressCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.auth.per-address.per-second", defaultValue = "1")
+    double authAddressPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.auth.per-username.capacity", defaultValue = "10")
+    double authUserCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.auth.per-username.per-second", defaultValue = "0.1")
+    double authUserPerSecond;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     private final Map<String, TokenBucket> messages = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> typing = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> authByAddress = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> authByUser = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
 
     @PostConstruct
@@ -55,9 +76,22 @@ public class RateLimits {
 
     /** One message; refused with 429 and the seconds to wait when over the limit. */
     public void takeMessage(String username) {
+        take(messages, username, messageCapacity, messagesPerSecond);
+    }
+
+    /**
+     * One login or registration attempt, from this client address for this username; refused
+     * with 429 before any password is hashed. The address is checked first, so a flood of
+     * made-up names from one client cannot grow the per-name table.
+     */
+    public void takeAuth(String address, String username) {
+        take(authByAddress, address, authAddressCapacity, authAddressPerSecond);
+        take(authByUser, username.toLowerCase(Locale.ROOT), authUserCapacity, authUserPerSecond);
+    }
+
+    private static void take(Map<String, TokenBucket> buckets, String key, double capacity, double perSecond) {
         long now = System.nanoTime();
-        long wait = messages.computeIfAbsent(username, u -> new TokenBucket(messageCapacity, messagesPerSecond, now))
-                .take(now);
+        long wait = buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, perSecond, now)).take(now);
         if (wait > 0) {
             throw Refusal.rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
         }
@@ -71,7 +105,8 @@ public class RateLimits {
 
     private void forgetIdle() {
         long now = System.nanoTime();
-        messages.values().removeIf(bucket -> bucket.isFull(now));
-        typing.values().removeIf(bucket -> bucket.isFull(now));
+        for (Map<String, TokenBucket> buckets : List.of(messages, typing, authByAddress, authByUser)) {
+            buckets.values().removeIf(bucket -> bucket.isFull(now));
+        }
     }
 }
