@@ -27,11 +27,17 @@ public final class MicroProcess implements AutoCloseable {
     }
 
     public static MicroProcess start(Path dataDir, Path log) throws IOException {
+        return start(dataDir, log, List.of());
+    }
+
+    /** Like {@link #start(Path, Path)}, with JVM options that win over the test server's (settings to try). */
+    public static MicroProcess start(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options("payara.cmdOptions"));
         // this server's own data folder wins over the shared one in payara.cmdOptions
         command.add("-Dparley.data.dir=" + dataDir);
+        command.addAll(jvmOptions);
         command.addAll(List.of("-jar", System.getProperty("payara.microJar"), "--port", String.valueOf(port),
                 "--contextroot", "/", "--deploy", System.getProperty("parley.war")));
         command.addAll(options("payara.extraMicroOptions"));

@@ -14,12 +14,10 @@ import dev.parley.platform.control.Refusal;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -47,7 +45,7 @@ public class AuthResource {
     @Path("register")
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(String body, @Context HttpServletRequest request) {
+    public Response register(String body) {
         requireLocalAccounts();
         JsonInput input = JsonInput.parse(body);
         String username = input.string("username", 3, 32, true);
@@ -57,7 +55,7 @@ public class AuthResource {
         String password = input.string("password", Passwords.MIN_LENGTH, Passwords.MAX_LENGTH, true);
         String displayName = input.string("display_name", 1, 64, false);
         input.validate();
-        rateLimits.takeAuth(request.getRemoteAddr(), username);
+        rateLimits.takeAuthFor(username);
         // hashed before the transaction starts: the hash takes a while and holds no connection
         String hash = passwords.hash(password);
         Profile profile = accounts.register(username, displayName == null ? null : displayName.strip(), hash).profile();
@@ -68,13 +66,13 @@ public class AuthResource {
     @Path("login")
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    public IssuedToken login(String body, @Context HttpServletRequest request) {
+    public IssuedToken login(String body) {
         requireLocalAccounts();
         JsonInput input = JsonInput.parse(body);
         String username = input.string("username", 1, 200, true);
         String password = input.string("password", 1, Passwords.MAX_LENGTH, true);
         input.validate();
-        rateLimits.takeAuth(request.getRemoteAddr(), username);
+        rateLimits.takeAuthFor(username);
         User user = accounts.byUsername(username).orElse(null);
         if (!passwords.matches(password, user == null ? null : user.passwordHash())) {
             throw Refusal.unauthorized("unknown username or wrong password");

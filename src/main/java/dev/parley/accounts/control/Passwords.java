@@ -47,7 +47,7 @@ public class Passwords {
     Duration maxWait;
 
     private Semaphore running;
-    private final AtomicInteger waiting = new AtomicInteger();
+    final AtomicInteger waiting = new AtomicInteger();
 
     /** Verified when the user is unknown, so that both failures cost the same time. */
     private String decoy;

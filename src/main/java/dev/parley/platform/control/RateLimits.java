@@ -80,12 +80,16 @@ public class RateLimits {
     }
 
     /**
-     * One login or registration attempt, from this client address for this username; refused
-     * with 429 before any password is hashed. The address is checked first, so a flood of
-     * made-up names from one client cannot grow the per-name table.
+     * One login or registration attempt from this client address; refused with 429 before the
+     * request reaches anything costly. Checked first, so that a flood of made-up names from one
+     * client cannot grow the per-name table.
      */
-    public void takeAuth(String address, String username) {
+    public void takeAuthAttempt(String address) {
         take(authByAddress, address, authAddressCapacity, authAddressPerSecond);
+    }
+
+    /** One login or registration attempt for this username, whatever its case; refused with 429 before any hash. */
+    public void takeAuthFor(String username) {
         take(authByUser, username.toLowerCase(Locale.ROOT), authUserCapacity, authUserPerSecond);
     }
 

@@ -20,22 +20,22 @@ class RateLimitsTest {
 
     @Test
     void oneUsernameIsLimitedWhateverItsCase() {
-        limits.takeAuth("10.0.0.1", "alice");
-        limits.takeAuth("10.0.0.2", "Alice");
-        limits.takeAuth("10.0.0.3", "ALICE");
-        Refusal refusal = assertThrows(Refusal.class, () -> limits.takeAuth("10.0.0.4", "alice"));
+        limits.takeAuthFor("alice");
+        limits.takeAuthFor("Alice");
+        limits.takeAuthFor("ALICE");
+        Refusal refusal = assertThrows(Refusal.class, () -> limits.takeAuthFor("alice"));
         assertEquals(429, refusal.status());
         assertEquals("rate_limited", refusal.code());
         assertTrue(refusal.retryAfterSeconds() >= 1, "with a Retry-After");
-        limits.takeAuth("10.0.0.4", "bob");
+        limits.takeAuthFor("bob");
     }
 
     @Test
     void oneAddressIsLimitedWhateverNamesItTries() {
         for (int i = 0; i < 5; i++) {
-            limits.takeAuth("10.0.0.9", "name" + i);
+            limits.takeAuthAttempt("10.0.0.9");
         }
-        assertEquals(429, assertThrows(Refusal.class, () -> limits.takeAuth("10.0.0.9", "fresh")).status());
-        limits.takeAuth("10.0.0.10", "fresh");
+        assertEquals(429, assertThrows(Refusal.class, () -> limits.takeAuthAttempt("10.0.0.9")).status());
+        limits.takeAuthAttempt("10.0.0.10");
     }
 }
