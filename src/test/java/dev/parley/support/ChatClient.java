@@ -257,6 +257,20 @@ public final class ChatClient implements AutoCloseable {
      * before closing are skipped.
      */
     public static int sendSingleFrame(Api api, String pathAndQuery, String bearer, String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        return rawFrame(api, pathAndQuery, bearer, payload.length, payload, "a " + text.length() + "-char frame");
+    }
+
+    /**
+     * Like {@link #sendSingleFrame}, but the frame's header announces {@code announced} bytes
+     * (up to 2^63 - 1) while only {@code payload} follows: the server must not wait for the rest
+     * before refusing a frame that size.
+     */
+    public static int sendAnnouncedFrame(Api api, String pathAndQuery, String bearer, long announced, byte[] payload) {
+        return rawFrame(api, pathAndQuery, bearer, announced, payload, "a frame announcing " + announced + " bytes");
+    }
+
+    private static int rawFrame(Api api, String pathAndQuery, String bearer, long announced, byte[] payload, String what) {
         URI uri = URI.create(api.wsBase() + pathAndQuery);
         if (!"127.0.0.1".equals(uri.getHost())) {
             throw new IllegalArgumentException("tests only connect to 127.0.0.1, not " + uri.getHost());
@@ -282,7 +296,7 @@ public final class ChatClient implements AutoCloseable {
                 // the upgrade's headers
             }
             try {
-                writeMaskedFrame(out, 0x1, text.getBytes(StandardCharsets.UTF_8));
+                writeMaskedFrame(out, 0x1, announced, payload);
             } catch (IOException closedWhileWriting) {
                 // the server may close before reading it all; its close frame can still be read
             }
@@ -293,30 +307,30 @@ public final class ChatClient implements AutoCloseable {
                 }
                 long length = in.readUnsignedByte() & 0x7f;
                 length = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
-                byte[] payload = in.readNBytes((int) length);
+                byte[] frame = in.readNBytes((int) length);
                 if ((first & 0x0f) == 0x8) {
-                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                    return frame.length >= 2 ? ((frame[0] & 0xff) << 8) | (frame[1] & 0xff) : 1005;
                 }
             }
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("no close from the server within " + WAIT + " after a " + text.length() + "-char frame", e);
+            throw new AssertionError("no close from the server within " + WAIT + " after " + what, e);
         } catch (IOException e) {
             return 1006;
         }
     }
 
-    private static void writeMaskedFrame(OutputStream out, int opcode, byte[] payload) throws IOException {
+    private static void writeMaskedFrame(OutputStream out, int opcode, long announced, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write(0x80 | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length <= 0xffff) {
+        if (announced < 126) {
+            frame.write(0x80 | (int) announced);
+        } else if (announced <= 0xffff) {
             frame.write(0x80 | 126);
-            frame.write(payload.length >> 8);
-            frame.write(payload.length & 0xff);
+            frame.write((int) (announced >> 8));
+            frame.write((int) (announced & 0xff));
         } else {
             frame.write(0x80 | 127);
-            frame.write(ByteBuffer.allocate(8).putLong(payload.length).array());
+            frame.write(ByteBuffer.allocate(8).putLong(announced).array());
         }
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
