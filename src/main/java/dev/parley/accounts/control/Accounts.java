@@ -8,7 +8,9 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 @ApplicationScoped
@@ -16,15 +18,31 @@ import java.util.regex.Pattern;
 public class Accounts {
 
     public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
+    private static final int KNOWN_USERS = 100_000;
 
     @PersistenceContext
     EntityManager em;
 
+    /** Users seen lately, by username key: every request and handshake names its user, and users never change. */
+    private final Map<String, User> known = new ConcurrentHashMap<>();
+
+    /** The user by name, any case; read from the database once, then remembered (detached). */
+    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<User> byUsername(String username) {
-        return em.createNamedQuery(User.BY_KEY, User.class)
-                .setParameter("key", User.keyOf(username))
-                .getResultStream()
-                .findFirst();
+        String key = User.keyOf(username);
+        User user = known.get(key);
+        if (user == null) {
+            user = em.createNamedQuery(User.BY_KEY, User.class).setParameter("key", key).getResultStream().findFirst()
+                    .orElse(null);
+            if (user != null) {
+                if (known.size() >= KNOWN_USERS) {
+                    // a plain bound: past it, start over rather than keep a stale half
+                    known.clear();
+                }
+                known.put(key, user);
+            }
+        }
+        return Optional.ofNullable(user);
     }
 
     public User register(String username, String displayName, String passwordHash) {

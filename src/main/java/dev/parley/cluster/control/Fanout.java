@@ -1,35 +1,69 @@
 package dev.parley.cluster.control;
 
+import dev.parley.messages.entity.MessageDeleted;
+import dev.parley.messages.entity.MessageEdited;
 import dev.parley.messages.entity.MessagePosted;
-import dev.parley.realtime.control.SessionRegistry;
+import dev.parley.realtime.control.EncodedFrame;
+import dev.parley.realtime.control.LocalDelivery;
+import dev.parley.realtime.control.RoomEvent;
+import dev.parley.realtime.entity.ServerFrame;
+import dev.parley.rooms.entity.MarkerMoved;
+import dev.parley.rooms.entity.MembershipEnded;
+import dev.parley.rooms.entity.MembershipStarted;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
- * The one place committed messages leave the transaction for live delivery. Only
- * AFTER_SUCCESS: a send that rolls back is never announced. Single node: straight to the
- * local registry, which only queues, so the committing thread is never held by a socket.
+ * The one place where committed changes leave their transaction for live delivery: messages,
+ * edits, deletes, read markers and memberships. Only AFTER_SUCCESS, so a change that rolls back
+ * is never announced. Each becomes a {@link RoomEvent} with its frame encoded once, here; one
+ * node hands it straight to its own connections, which only queue it, so the committing thread
+ * is never held by a socket.
  */
 @ApplicationScoped
 public class Fanout {
 
-    private static final Logger LOG = Logger.getLogger(Fanout.class.getName());
-
     private final AtomicLong published = new AtomicLong();
 
     @Inject
-    SessionRegistry registry;
+    LocalDelivery local;
 
-    void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessagePosted event) {
-        published.incrementAndGet();
-        LOG.finest(() -> "committed room " + event.message().roomId() + " seq " + event.message().seq());
-        registry.deliver(event);
+    void posted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessagePosted event) {
+        var message = event.message();
+        publish(new RoomEvent.Posted(message.roomId(), message.seq(), EncodedFrame.of(new ServerFrame.Message(message))));
     }
 
+    void edited(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessageEdited event) {
+        publish(new RoomEvent.Changed(event.message().roomId(), EncodedFrame.of(new ServerFrame.Edited(event.message()))));
+    }
+
+    void deleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessageDeleted event) {
+        publish(new RoomEvent.Changed(event.roomId(),
+                EncodedFrame.of(new ServerFrame.Deleted(event.roomId(), event.seq(), event.id()))));
+    }
+
+    void markerMoved(@Observes(during = TransactionPhase.AFTER_SUCCESS) MarkerMoved event) {
+        publish(new RoomEvent.Changed(event.roomId(),
+                EncodedFrame.of(new ServerFrame.Read(event.roomId(), event.username(), event.seq()))));
+    }
+
+    void membershipStarted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MembershipStarted event) {
+        publish(new RoomEvent.Joined(event.roomId(), event.username(), event.since()));
+    }
+
+    void membershipEnded(@Observes(during = TransactionPhase.AFTER_SUCCESS) MembershipEnded event) {
+        publish(new RoomEvent.Left(event.roomId(), event.username()));
+    }
+
+    private void publish(RoomEvent event) {
+        published.incrementAndGet();
+        local.deliver(event);
+    }
+
+    /** Room events announced by this node so far. */
     public long published() {
         return published.get();
     }

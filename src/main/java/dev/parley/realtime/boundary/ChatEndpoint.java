@@ -2,6 +2,7 @@ package dev.parley.realtime.boundary;
 
 import dev.parley.realtime.control.ChatProtocol;
 import dev.parley.realtime.control.Connection;
+import dev.parley.realtime.control.SocketLifecycle;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -22,52 +23,50 @@ import java.util.Map;
 public class ChatEndpoint {
 
     @Inject
-    ChatProtocol protocol;
+    SocketLifecycle lifecycle;
 
-    /** The room named at open, meant by frames that name none. */
-    private Long defaultRoom;
+    @Inject
+    ChatProtocol protocol;
 
     @OnOpen
     public void open(Session session) {
-        Connection connection = protocol.open(session);
+        Connection connection = lifecycle.open(session);
         if (connection == null) {
             return;
         }
         Map<String, List<String>> query = session.getRequestParameterMap();
-        protocol.openPersonal(connection, "true".equals(first(query, "all")));
         String room = first(query, "room") != null ? first(query, "room") : first(query, "sessionId");
-        if (room != null) {
-            defaultRoom = RoomEndpoint.roomId(room);
-            Long since = first(query, "since") == null ? null : RoomEndpoint.seq(first(query, "since"));
-            protocol.text(session, "{\"type\":\"subscribe\",\"room_id\":" + defaultRoom
-                    + (since == null ? "" : ",\"since\":" + since) + "}", null, false);
-        }
-        protocol.opened(session);
+        lifecycle.openPersonal(connection, "true".equals(first(query, "all")), room == null ? null : RoomEndpoint.roomId(room),
+                RoomEndpoint.seq(first(query, "since")));
+        lifecycle.opened(session);
     }
 
     @OnMessage
     public void text(Session session, String text) {
-        protocol.text(session, text, defaultRoom, false);
+        Connection connection = lifecycle.of(session);
+        if (connection != null) {
+            protocol.text(connection, text);
+        }
     }
 
     @OnMessage
     public void binary(Session session, ByteBuffer data) {
-        protocol.close(session, 1003, "binary frames are not accepted");
+        lifecycle.close(session, 1003, "binary frames are not accepted");
     }
 
     @OnMessage
     public void pong(Session session, PongMessage pong) {
-        protocol.heard(session);
+        lifecycle.heard(session);
     }
 
     @OnClose
     public void closed(Session session) {
-        protocol.closed(session);
+        lifecycle.closed(session);
     }
 
     @OnError
     public void failed(Session session, Throwable error) {
-        protocol.closed(session);
+        lifecycle.closed(session);
     }
 
     private static String first(Map<String, List<String>> query, String name) {

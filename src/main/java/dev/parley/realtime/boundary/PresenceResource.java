@@ -3,7 +3,7 @@ package dev.parley.realtime.boundary;
 import dev.parley.accounts.control.Caller;
 import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.realtime.control.SessionRegistry;
-import dev.parley.realtime.entity.Frames;
+import dev.parley.realtime.entity.ServerFrame;
 import dev.parley.rooms.control.Rooms;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -19,7 +19,7 @@ import java.util.List;
 @RolesAllowed(ParleyApplication.USER)
 public class PresenceResource {
 
-    public record Online(List<Frames.Online> online) {
+    public record Online(List<ServerFrame.Online> online) {
     }
 
     @Inject

@@ -2,6 +2,7 @@ package dev.parley.realtime.boundary;
 
 import dev.parley.realtime.control.ChatProtocol;
 import dev.parley.realtime.control.Connection;
+import dev.parley.realtime.control.SocketLifecycle;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -19,48 +20,54 @@ import java.util.List;
 public class RoomEndpoint {
 
     @Inject
-    ChatProtocol protocol;
+    SocketLifecycle lifecycle;
 
-    private long roomId;
+    @Inject
+    ChatProtocol protocol;
 
     @OnOpen
     public void open(Session session, @PathParam("room_id") String room) {
-        Connection connection = protocol.open(session);
-        roomId = roomId(room);
+        Connection connection = lifecycle.open(session);
         if (connection != null) {
             List<String> since = session.getRequestParameterMap().get("since");
-            protocol.openRoom(connection, roomId, since == null || since.isEmpty() ? null : seq(since.get(0)));
-            protocol.opened(session);
+            lifecycle.openRoom(connection, roomId(room), since == null || since.isEmpty() ? null : seq(since.get(0)));
+            lifecycle.opened(session);
         }
     }
 
     @OnMessage
     public void text(Session session, String text) {
-        protocol.text(session, text, roomId, true);
+        Connection connection = lifecycle.of(session);
+        if (connection != null) {
+            protocol.text(connection, text);
+        }
     }
 
     @OnMessage
     public void binary(Session session, ByteBuffer data) {
-        protocol.close(session, 1003, "binary frames are not accepted");
+        lifecycle.close(session, 1003, "binary frames are not accepted");
     }
 
     @OnMessage
     public void pong(Session session, PongMessage pong) {
-        protocol.heard(session);
+        lifecycle.heard(session);
     }
 
     @OnClose
     public void closed(Session session) {
-        protocol.closed(session);
+        lifecycle.closed(session);
     }
 
     @OnError
     public void failed(Session session, Throwable error) {
-        protocol.closed(session);
+        lifecycle.closed(session);
     }
 
-    /** A seq from a query; anything unparsable counts as none given. */
+    /** A seq from a query; anything missing or unparsable counts as none given. */
     static Long seq(String text) {
+        if (text == null) {
+            return null;
+        }
         try {
             return Math.max(0, Long.parseLong(text));
         } catch (NumberFormatException notANumber) {

@@ -2,9 +2,9 @@ package dev.parley.realtime.control;
 
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
+import dev.parley.realtime.entity.ServerFrame;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledFuture;
  */
 public class Connection {
 
-    /** The outbox bounds, and what to do (count it) when a socket overflows them. */
+    /** The outbox bounds, and what to do (count it) when a connection overflows them. */
     public record Limits(int maxFrames, long maxBytes, Runnable onOverflow) {
     }
 
@@ -22,27 +22,44 @@ public class Connection {
     private final User user;
     private final Outbox outbox;
     private final ConnectionCap.Slot slot;
-    private final Set<Long> rooms = ConcurrentHashMap.newKeySet();
+    private final Set<Long> rooms = ConcurrentHashMap.newKeySet(2);
     private volatile Identity identity;
     private volatile long lastHeard = System.nanoTime();
     private volatile ScheduledFuture<?> expiry;
     private volatile boolean personal;
     private volatile boolean followsAll;
+    // the room a frame without room_id means: the path's on /ws/chat/{room_id} (pinned: no
+    // other room may be named), or the one ?room= subscribed at open on /ws/chat
+    private volatile Long defaultRoom;
+    private volatile boolean pinned;
     private int strikes;
 
-    public Connection(String id, Transport transport, User user, Identity identity, ConnectionCap.Slot slot,
-                      Limits limits, Executor writer) {
+    public Connection(String id, Transport transport, User user, Identity identity, ConnectionCap.Slot slot, Limits limits) {
         this.id = id;
         this.transport = transport;
         this.user = user;
         this.identity = identity;
         this.slot = slot;
-        this.outbox = new Outbox(id, transport, limits, writer);
+        this.outbox = new Outbox(id, transport, limits);
     }
 
-    /** Queues a frame; droppable ones (typing, presence) give way when the outbox is half full. */
-    public void send(String frame, boolean droppable) {
-        outbox.send(frame, droppable);
+    /** Encodes and queues a frame for this connection alone (an ack, an error, a pong). */
+    public void send(ServerFrame frame) {
+        outbox.send(EncodedFrame.of(frame));
+    }
+
+    /** Queues a frame encoded once for many connections, and writes it. */
+    public void send(EncodedFrame frame) {
+        outbox.send(frame);
+    }
+
+    /** Queues without writing, for callers under a lock; true when {@link #pump()} must follow. */
+    boolean offer(EncodedFrame frame) {
+        return outbox.offer(frame);
+    }
+
+    void pump() {
+        outbox.pump();
     }
 
     /** Starts writing what queued while the connection opened; see {@link Outbox#release()}. */
@@ -51,21 +68,24 @@ public class Connection {
     }
 
     public void ping() {
-        outbox.ping();
+        outbox.send(Outgoing.Ping.PING);
     }
 
     /** Closes once every frame queued so far is written: an error frame, then the close that it explains. */
     public void closeAfterQueued(int code, String reason) {
-        outbox.closeAfterQueued(code, reason);
+        outbox.send(new Outgoing.Close(code, reason));
     }
 
     public void close(int code, String reason) {
         outbox.close(code, reason);
     }
 
-    /** The peer is gone: queued frames are dropped, nothing more is written, the expiry watch stops, the slot is free. */
-    public void gone() {
-        outbox.discard();
+    /**
+     * The peer is gone: queued frames are dropped, nothing more is written, the expiry watch
+     * stops, the slot is free. {@code waitForWrite} from the container's close callback.
+     */
+    public void gone(boolean waitForWrite) {
+        outbox.discard(waitForWrite);
         slot.release();
         ScheduledFuture<?> watch = expiry;
         if (watch != null) {
@@ -94,6 +114,20 @@ public class Connection {
 
     public void followAll() {
         followsAll = true;
+    }
+
+    public Long defaultRoom() {
+        return defaultRoom;
+    }
+
+    public boolean isPinned() {
+        return pinned;
+    }
+
+    /** The room frames without room_id mean; pinned: the only room this connection may name. */
+    public void defaultRoom(long roomId, boolean pinnedToIt) {
+        defaultRoom = roomId;
+        pinned = pinnedToIt;
     }
 
     public Transport transport() {

@@ -2,8 +2,6 @@ package dev.parley.realtime.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -15,13 +13,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Pings every connection (a WebSocket ping, an SSE comment) and closes sockets not heard from
- * within the idle timeout, so a dead peer leaves presence and frees its outbox.
+ * within the idle timeout, so a dead peer leaves presence and frees its outbox and its slot.
  */
 @ApplicationScoped
 public class Liveness {
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    DeliveryThreads threads;
 
     @Inject
     SessionRegistry registry;
@@ -45,8 +43,7 @@ public class Liveness {
 
     @PostConstruct
     void start() {
-        long every = pingInterval.toMillis();
-        heartbeat = scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        heartbeat = threads.every(this::heartbeat, pingInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -59,12 +56,10 @@ public class Liveness {
         long idle = idleTimeout.toNanos();
         for (Connection c : registry.all()) {
             if (c.transport().hearsBack() && c.silentNanos() > idle) {
-                // a task of its own: letting go of a dead peer may wait for its stuck write, and
-                // the other connections' pings must not wait behind it
-                scheduler.execute(() -> {
-                    c.close(1001, "idle timeout");
-                    registry.unregister(c);
-                });
+                // no waiting for a write stuck on a dead peer: the container's own close
+                // callback does that, and the other connections' pings must not wait behind it
+                c.close(1001, "idle timeout");
+                registry.unregister(c, false);
             } else {
                 c.ping();
             }

@@ -1,179 +1,161 @@
 package dev.parley.realtime.control;
 
-import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A connection's outgoing frames. They queue here and one async write is in flight at a time,
- * so a slow peer never blocks the thread that fans out, and no two writers share the transport.
- * The queue is bounded: typing and presence frames go first; a chat message that does not fit
- * closes the connection with 4008 and the client resumes from the database.
+ * A connection's outgoing frames. They queue here and one write is in flight at a time, so no
+ * two writers share the transport, and a slow peer holds up nobody: writes are asynchronous and
+ * the next one starts from the completion of the last. The queue is bounded: typing and
+ * presence frames go first; a frame that does not fit closes the connection with 4008 and the
+ * client resumes from the database.
+ * <p>
+ * Queuing ({@link #offer}) never writes, so it may be called under the caller's locks; the
+ * caller then starts the writing with {@link #pump} once it holds none. Nothing is written
+ * until the container has finished opening the connection ({@link #release}).
  */
 final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
-    private static final String PING = "\u0000ping";
-    private static final String CLOSE = "\u0000close";
     private static final long IN_FLIGHT_GRACE_NANOS = 1_000_000_000L;
 
     private final String name;
     private final Transport transport;
     private final Connection.Limits limits;
-    private final Executor writer;
 
     // guarded by this
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final ArrayDeque<Outgoing> queue = new ArrayDeque<>(4);
     private long queuedBytes;
-    private boolean sending;
-    private boolean closed;
-    // nothing is written until the container has finished opening: see release()
+    private boolean pumping;
     private boolean held = true;
     private boolean pinging;
+    private boolean closed;
     // a write handed to the transport and not completed yet
     private boolean writing;
-    private CloseReason closing;
+    // a close decided under the lock (overflow), made by the pump outside it
+    private Outgoing.Close pendingClose;
     private Runnable afterClose;
 
-    /** {@code writer} runs the write loop, so the thread that queues (and its locks) never does I/O. */
-    Outbox(String name, Transport transport, Connection.Limits limits, Executor writer) {
+    Outbox(String name, Transport transport, Connection.Limits limits) {
         this.name = name;
         this.transport = transport;
         this.limits = limits;
-        this.writer = writer;
     }
 
-    /** Queues a frame; droppable ones (typing, presence) give way when the queue is half full. */
-    void send(String frame, boolean droppable) {
-        boolean overflow = false;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            boolean full = queue.size() >= limits.maxFrames() || queuedBytes + frame.length() > limits.maxBytes();
-            boolean crowded = queue.size() >= limits.maxFrames() / 2 || queuedBytes * 2 > limits.maxBytes();
-            if (droppable && (full || crowded)) {
-                return;
-            }
-            if (full) {
-                overflow = true;
-                closed = true;
-                queue.clear();
-            } else {
-                queue.add(frame);
-                queuedBytes += frame.length();
-                if (sending || held) {
-                    return;
-                }
-                sending = true;
-            }
-        }
-        if (overflow) {
-            limits.onOverflow().run();
-            close(4008, "too slow: outbound queue overflowed");
-        } else {
-            dispatch();
-        }
-    }
-
-    private void dispatch() {
-        try {
-            writer.execute(this::pump);
-        } catch (RuntimeException rejected) {
-            failed(rejected);
+    /** Queues and writes; for callers that hold no lock. */
+    void send(Outgoing item) {
+        if (offer(item)) {
+            pump();
         }
     }
 
     /**
-     * Starts writing, on the caller's thread, what was queued while the connection opened. Until
-     * then frames only queue: a write from another thread while the container is still completing
-     * the upgrade can reach the client before the handshake answer.
+     * Queues an item without writing; true when the caller must call {@link #pump} (outside its
+     * locks) to start the writing. Droppable frames give way when the queue is half full; a
+     * ping goes ahead of the backlog, one at a time, so that silence measures the peer and not
+     * our queue.
      */
-    void release() {
-        String first;
-        synchronized (this) {
-            held = false;
-            if (sending || queue.isEmpty() || queue.peek().startsWith("\u0000")) {
-                if (!sending && !queue.isEmpty()) {
-                    sending = true;
-                    first = null;
-                } else {
-                    return;
-                }
-            } else {
-                sending = true;
-                first = queue.poll();
-                queuedBytes -= first.length();
+    synchronized boolean offer(Outgoing item) {
+        if (closed || pendingClose != null) {
+            return false;
+        }
+        if (item == Outgoing.Ping.PING) {
+            if (held || pinging) {
+                return false;
+            }
+            pinging = true;
+            queue.addFirst(item);
+            return startPumping();
+        }
+        if (item instanceof EncodedFrame frame) {
+            boolean full = queue.size() >= limits.maxFrames() || queuedBytes + frame.size() > limits.maxBytes();
+            boolean crowded = queue.size() >= limits.maxFrames() / 2 || queuedBytes * 2 > limits.maxBytes();
+            if (frame.droppable() && (full || crowded)) {
+                return false;
+            }
+            if (full) {
+                queue.clear();
+                queuedBytes = 0;
+                limits.onOverflow().run();
+                pendingClose = new Outgoing.Close(4008, "too slow: outbound queue overflowed");
+                return startPumping();
             }
         }
-        // the first frame goes out whole before anything else starts: under heavy connection churn
-        // an async first write could still be in the container's hands when the next one began
+        queue.add(item);
+        queuedBytes += item.size();
+        return startPumping();
+    }
+
+    private boolean startPumping() {
+        if (pumping || held) {
+            return false;
+        }
+        pumping = true;
+        return true;
+    }
+
+    /**
+     * The container has finished opening the connection: the first queued frame goes out whole,
+     * on this thread, before anything else starts (a write from another thread during the
+     * upgrade could reach the client before the handshake answer), then the rest follows.
+     */
+    void release() {
+        EncodedFrame first = null;
+        synchronized (this) {
+            held = false;
+            if (pumping || (queue.isEmpty() && pendingClose == null)) {
+                return;
+            }
+            pumping = true;
+            if (pendingClose == null && queue.peek() instanceof EncodedFrame frame) {
+                first = frame;
+                queue.poll();
+                queuedBytes -= frame.size();
+                writing = true;
+            }
+        }
         if (first != null) {
             try {
                 transport.sendNow(first);
             } catch (Throwable e) {
+                written();
                 failed(e);
                 return;
             }
+            written();
         }
         pump();
     }
 
     /**
-     * Queues a ping ahead of everything else: it measures whether the peer answers, not how long
-     * our backlog takes to drain, so a busy but healthy connection is never taken for silent.
-     * One at a time, and none while opening (the first frame must go out alone).
+     * Writes what is queued, one item at a time. A write that completes on this thread lets the
+     * loop go on; one that completes later continues the loop from its callback: no recursion,
+     * no overlap.
      */
-    void ping() {
-        synchronized (this) {
-            if (closed || held || pinging) {
-                return;
-            }
-            pinging = true;
-            queue.addFirst(PING);
-            queuedBytes += PING.length();
-            if (sending) {
-                return;
-            }
-            sending = true;
-        }
-        dispatch();
-    }
-
-    /** Closes once every frame queued so far is written: an error frame, then the close that it explains. */
-    void closeAfterQueued(int code, String reason) {
-        synchronized (this) {
-            closing = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
-        }
-        send(CLOSE, false);
-    }
-
-    // Writes queued frames one at a time. A send that completes on this thread lets the loop go
-    // on; one that completes later continues the loop from its callback: no recursion, no overlap.
-    private void pump() {
+    void pump() {
         while (true) {
-            String next;
+            Outgoing next;
             synchronized (this) {
-                next = queue.poll();
-                if (next == null || closed) {
-                    sending = false;
+                if (pendingClose != null) {
+                    next = pendingClose;
+                    pendingClose = null;
+                } else {
+                    next = closed ? null : queue.poll();
+                }
+                if (next == null) {
+                    pumping = false;
                     return;
                 }
-                queuedBytes -= next.length();
-                pinging &= next != PING;
-                writing = next != CLOSE;
+                queuedBytes -= next.size();
+                pinging &= next != Outgoing.Ping.PING;
+                writing = !(next instanceof Outgoing.Close);
             }
-            if (next == CLOSE) {
-                CloseReason reason;
-                synchronized (this) {
-                    reason = closing;
-                }
-                close(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+            if (next instanceof Outgoing.Close close) {
+                close(close.code(), close.reason());
                 continue;
             }
             AtomicInteger handoff = new AtomicInteger();
@@ -187,14 +169,14 @@ final class Outbox {
                 }
             };
             try {
-                if (next == PING) {
-                    transport.ping(done);
+                if (next instanceof EncodedFrame frame) {
+                    transport.send(frame, done);
                 } else {
-                    transport.send(next, done);
+                    transport.ping(done);
                 }
             } catch (Throwable e) {
                 // an Error too (the container throws one for text it cannot encode): a write
-                // that never completes would leave this outbox "sending" for ever
+                // that never completes would leave this outbox pumping for ever
                 written();
                 failed(e);
                 return;
@@ -216,17 +198,22 @@ final class Outbox {
             first = !closed;
             closed = true;
             queue.clear();
+            queuedBytes = 0;
         }
         // a peer that went away is routine; anything else is a defect worth one line
         boolean routine = cause instanceof IOException || cause instanceof IllegalStateException;
-        LOG.log(first && !routine ? Level.WARNING : Level.FINE, "send failed on connection " + name + ": " + cause, routine ? cause : null);
+        LOG.log(first && !routine ? Level.WARNING : Level.FINE, "send failed on connection " + name + ": " + cause,
+                routine ? cause : null);
         close(1011, "send failed");
     }
 
+    /** Closes now, whatever is queued. */
     void close(int code, String reason) {
         Runnable then;
         synchronized (this) {
             closed = true;
+            queue.clear();
+            queuedBytes = 0;
             then = afterClose;
             afterClose = null;
         }
@@ -241,18 +228,18 @@ final class Outbox {
     }
 
     /**
-     * The transport is gone (the peer closed or dropped it): nothing more is written. Called from
-     * the container's close callback, this waits (briefly) for a write already in flight: on
-     * Payara Micro 6.2025.10 the container reuses a closed connection's output buffer for the
-     * next one, so a write that finished after the close could reach another client.
+     * The transport is gone (the peer closed or dropped it): nothing more is written. From the
+     * container's close callback ({@code waitForWrite}) this waits, briefly, for a write already
+     * in flight: Payara Micro 6.2025.10 reuses a closed connection's output buffer for the next
+     * connection, so a write that finished after the close could reach another client.
      */
-    synchronized void discard() {
+    synchronized void discard(boolean waitForWrite) {
         closed = true;
         queue.clear();
         queuedBytes = 0;
         long deadline = System.nanoTime() + IN_FLIGHT_GRACE_NANOS;
         long left;
-        while (writing && (left = deadline - System.nanoTime()) > 0) {
+        while (waitForWrite && writing && (left = deadline - System.nanoTime()) > 0) {
             try {
                 wait(Math.max(1, left / 1_000_000));
             } catch (InterruptedException e) {
@@ -263,9 +250,7 @@ final class Outbox {
     }
 
     /** Runs once when the connection closes; for transports whose container tells nobody (SSE). */
-    void afterClose(Runnable cleanup) {
-        synchronized (this) {
-            afterClose = cleanup;
-        }
+    synchronized void afterClose(Runnable cleanup) {
+        afterClose = cleanup;
     }
 }

@@ -1,6 +1,6 @@
 package dev.parley.realtime.control;
 
-import dev.parley.realtime.entity.Frames;
+import dev.parley.realtime.entity.ServerFrame;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,9 +16,14 @@ import java.util.logging.Logger;
 
 /**
  * One room's live subscribers and presence. Committed messages may reach it out of seq order
- * (each commit's after-success callback runs on its own thread), so it holds an early seq until
- * the ones before it arrive. Seq order is commit order, so a later seq proves the earlier ones
- * committed: if one is still missing when the reorder window passes, it is read from the database.
+ * (each commit announces itself on its own thread), so it holds an early seq until the ones
+ * before it arrive. Seq order is commit order, so a later seq proves the earlier ones
+ * committed: if one is still missing when the reorder window passes, it is read from the
+ * database.
+ * <p>
+ * Frames are queued on the subscribers' outboxes under this channel's lock, which keeps every
+ * subscriber's order the same; the writing starts after the lock is released, so no socket
+ * I/O ever happens under it.
  */
 final class RoomChannel {
 
@@ -26,7 +31,7 @@ final class RoomChannel {
 
     /** Reads committed messages (after, before) of a room from the database, as frames by seq. */
     interface Backfill {
-        Map<Long, String> frames(long roomId, long after, long before);
+        Map<Long, EncodedFrame> frames(long roomId, long after, long before);
     }
 
     private final long roomId;
@@ -34,9 +39,12 @@ final class RoomChannel {
     private final long windowMillis;
     private final Backfill backfill;
     private final Set<Connection> subscribers = new LinkedHashSet<>();
+    // who is here, a user's devices counted as one: kept as subscribers come and go, so a
+    // join or leave costs one entry, not a scan of every subscriber
+    private final Map<String, ServerFrame.Online> here = new LinkedHashMap<>();
     // connections between registering and catching up: live frames wait here, with their seq (0: not a message)
-    private final Map<Connection, List<Map.Entry<Long, String>>> catchingUp = new LinkedHashMap<>();
-    private final TreeMap<Long, String> early = new TreeMap<>();
+    private final Map<Connection, List<Map.Entry<Long, EncodedFrame>>> catchingUp = new LinkedHashMap<>();
+    private final TreeMap<Long, EncodedFrame> early = new TreeMap<>();
     private long delivered;
     private ScheduledFuture<?> gapTimeout;
 
@@ -56,74 +64,90 @@ final class RoomChannel {
      */
     synchronized long register(Connection connection) {
         // subscribing again starts over: live frames wait until the new replay is out
-        subscribers.remove(connection);
+        if (subscribers.remove(connection)) {
+            leave(connection);
+        }
         catchingUp.putIfAbsent(connection, new ArrayList<>());
         return delivered;
     }
 
     /** Second half: subscribed, the replay, then what was kept, skipping seqs the replay covered. */
-    synchronized void catchUp(Connection connection, String subscribed, List<String> replay, long skipUpTo) {
-        List<Map.Entry<Long, String>> kept = catchingUp.remove(connection);
-        if (kept == null) {
-            return;
-        }
-        boolean arriving = !present(connection.username());
-        connection.send(subscribed, false);
-        replay.forEach(frame -> connection.send(frame, false));
-        for (Map.Entry<Long, String> frame : kept) {
-            if (frame.getKey() == 0 || frame.getKey() > skipUpTo) {
-                connection.send(frame.getValue(), false);
+    void catchUp(Connection connection, EncodedFrame subscribed, List<EncodedFrame> replay, long skipUpTo) {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            List<Map.Entry<Long, EncodedFrame>> kept = catchingUp.remove(connection);
+            if (kept == null) {
+                return;
+            }
+            boolean arriving = !present(connection.username());
+            boolean start = connection.offer(subscribed);
+            for (EncodedFrame frame : replay) {
+                start |= connection.offer(frame);
+            }
+            for (Map.Entry<Long, EncodedFrame> frame : kept) {
+                if (frame.getKey() == 0 || frame.getKey() > skipUpTo) {
+                    start |= connection.offer(frame.getValue());
+                }
+            }
+            if (start) {
+                kick.add(connection);
+            }
+            if (subscribers.add(connection)) {
+                here.merge(connection.username(), new ServerFrame.Online(connection.username(), connection.user().displayName(), 1),
+                        (a, b) -> new ServerFrame.Online(a.username(), a.displayName(), a.connections() + 1));
+            }
+            if (arriving) {
+                toSubscribers(presence("join", connection), null, kick);
             }
         }
-        subscribers.add(connection);
-        if (arriving) {
-            broadcast(presence("join", connection), true, null);
-        }
+        kick.forEach(Connection::pump);
     }
 
-    synchronized void remove(Connection connection) {
-        catchingUp.remove(connection);
-        if (subscribers.remove(connection) && !present(connection.username())) {
-            broadcast(presence("leave", connection), true, null);
+    void remove(Connection connection) {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            catchingUp.remove(connection);
+            if (subscribers.remove(connection)) {
+                leave(connection);
+                if (!present(connection.username())) {
+                    toSubscribers(presence("leave", connection), null, kick);
+                }
+            }
         }
+        kick.forEach(Connection::pump);
     }
 
     synchronized boolean isEmpty() {
         return subscribers.isEmpty() && catchingUp.isEmpty();
     }
 
-    synchronized List<Connection> connectionsOf(String username) {
-        return subscribers.stream().filter(c -> c.username().equals(username)).toList();
-    }
-
-    synchronized List<Frames.Online> online() {
-        Map<String, Frames.Online> online = new LinkedHashMap<>();
-        for (Connection c : subscribers) {
-            online.merge(c.username(), new Frames.Online(c.username(), c.user().displayName(), 1),
-                    (a, b) -> new Frames.Online(a.username(), a.displayName(), a.connections() + 1));
-        }
-        return new ArrayList<>(online.values());
+    synchronized List<ServerFrame.Online> online() {
+        return new ArrayList<>(here.values());
     }
 
     /** A committed message, released to subscribers in seq order. */
-    synchronized void publish(long seq, String frame) {
-        if (seq <= delivered) {
-            // already sent (read from the database to close a gap), or committed before the
-            // subscribers' last_seq was read: they have it, or will page it in, either way
-            return;
+    void publish(long seq, EncodedFrame frame) {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            if (seq <= delivered) {
+                // already sent (read from the database to close a gap), or committed before the
+                // subscribers' last_seq was read: they have it, or will page it in, either way
+                return;
+            }
+            early.put(seq, frame);
+            releaseInOrder(kick);
+            if (!early.isEmpty() && gapTimeout == null) {
+                gapTimeout = timer.schedule(this::giveUpOnGap, windowMillis, TimeUnit.MILLISECONDS);
+            }
         }
-        early.put(seq, frame);
-        releaseInOrder();
-        if (!early.isEmpty() && gapTimeout == null) {
-            gapTimeout = timer.schedule(this::giveUpOnGap, windowMillis, TimeUnit.MILLISECONDS);
-        }
+        kick.forEach(Connection::pump);
     }
 
-    private void releaseInOrder() {
+    private void releaseInOrder(List<Connection> kick) {
         while (!early.isEmpty() && early.firstKey() == delivered + 1) {
-            Map.Entry<Long, String> next = early.pollFirstEntry();
+            Map.Entry<Long, EncodedFrame> next = early.pollFirstEntry();
             catchingUp.values().forEach(kept -> kept.add(next));
-            toSubscribers(next.getValue(), false, null);
+            toSubscribers(next.getValue(), null, kick);
             delivered++;
         }
         if (early.isEmpty() && gapTimeout != null) {
@@ -136,58 +160,77 @@ final class RoomChannel {
      * Catches a new channel up with the database: a message that committed after its creator read
      * the room's last seq, but was published before the channel existed, would otherwise be lost.
      */
-    synchronized void syncWithDatabase() {
-        backfill.frames(roomId, delivered, Long.MAX_VALUE).forEach(early::putIfAbsent);
-        releaseInOrder();
+    void syncWithDatabase() {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            backfill.frames(roomId, delivered, Long.MAX_VALUE).forEach(early::putIfAbsent);
+            releaseInOrder(kick);
+        }
+        kick.forEach(Connection::pump);
     }
 
-    private synchronized void giveUpOnGap() {
-        gapTimeout = null;
-        if (!early.isEmpty()) {
-            long before = early.firstKey();
-            try {
-                backfill.frames(roomId, delivered, before).forEach(early::putIfAbsent);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "room " + roomId + ": cannot read seqs " + (delivered + 1) + ".." + (before - 1)
-                        + " to close a gap; they are skipped live and stay in history", e);
+    private void giveUpOnGap() {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            gapTimeout = null;
+            if (!early.isEmpty()) {
+                long before = early.firstKey();
+                try {
+                    backfill.frames(roomId, delivered, before).forEach(early::putIfAbsent);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "room " + roomId + ": cannot read seqs " + (delivered + 1) + ".." + (before - 1)
+                            + " to close a gap; they are skipped live and stay in history", e);
+                }
+                if (early.firstKey() != delivered + 1) {
+                    delivered = early.firstKey() - 1;
+                }
+                releaseInOrder(kick);
             }
-            if (early.firstKey() != delivered + 1) {
-                delivered = early.firstKey() - 1;
+            if (!early.isEmpty()) {
+                gapTimeout = timer.schedule(this::giveUpOnGap, windowMillis, TimeUnit.MILLISECONDS);
             }
-            releaseInOrder();
         }
-        if (!early.isEmpty()) {
-            gapTimeout = timer.schedule(this::giveUpOnGap, windowMillis, TimeUnit.MILLISECONDS);
-        }
+        kick.forEach(Connection::pump);
     }
 
     /**
-     * Sends one encoded frame that is not a message (read, typing, presence) to every
-     * subscriber, optionally skipping one user's connections; ephemeral ones are not kept for
-     * connections still catching up.
+     * Sends a frame that is not a message (read, edit, typing, presence) to every subscriber,
+     * optionally skipping one user's connections; droppable ones are not kept for connections
+     * still catching up.
      */
-    synchronized void broadcast(String frame, boolean droppable, String exceptUser) {
-        catchingUp.forEach((c, kept) -> {
-            if (!droppable && (exceptUser == null || !exceptUser.equals(c.username()))) {
-                kept.add(Map.entry(0L, frame));
+    void broadcast(EncodedFrame frame, String exceptUser) {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            if (!frame.droppable()) {
+                catchingUp.forEach((c, kept) -> {
+                    if (exceptUser == null || !exceptUser.equals(c.username())) {
+                        kept.add(Map.entry(0L, frame));
+                    }
+                });
             }
-        });
-        toSubscribers(frame, droppable, exceptUser);
+            toSubscribers(frame, exceptUser, kick);
+        }
+        kick.forEach(Connection::pump);
     }
 
-    private void toSubscribers(String frame, boolean droppable, String exceptUser) {
+    private void toSubscribers(EncodedFrame frame, String exceptUser, List<Connection> kick) {
         for (Connection c : subscribers) {
-            if (exceptUser == null || !exceptUser.equals(c.username())) {
-                c.send(frame, droppable);
+            if ((exceptUser == null || !exceptUser.equals(c.username())) && c.offer(frame)) {
+                kick.add(c);
             }
         }
     }
 
-    private boolean present(String username) {
-        return subscribers.stream().anyMatch(c -> c.username().equals(username));
+    private void leave(Connection connection) {
+        here.computeIfPresent(connection.username(), (name, online) -> online.connections() <= 1 ? null
+                : new ServerFrame.Online(name, online.displayName(), online.connections() - 1));
     }
 
-    private String presence(String event, Connection who) {
-        return FrameCodec.encode("presence", new Frames.Presence(roomId, event, who.username(), online()));
+    private boolean present(String username) {
+        return here.containsKey(username);
+    }
+
+    private EncodedFrame presence(String event, Connection who) {
+        return EncodedFrame.of(new ServerFrame.Presence(roomId, event, who.username(), online()));
     }
 }

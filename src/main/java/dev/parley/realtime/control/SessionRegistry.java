@@ -3,12 +3,8 @@ package dev.parley.realtime.control;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
 import dev.parley.messages.control.History;
-import dev.parley.messages.entity.MessagePosted;
-import dev.parley.realtime.entity.Frames;
+import dev.parley.realtime.entity.ServerFrame;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -16,7 +12,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,22 +25,18 @@ import org.eclipse.microprofile.metrics.annotation.Gauge;
 import org.eclipse.microprofile.metrics.annotation.Metric;
 
 /**
- * Every live connection of this node and the rooms they follow, shared by the socket endpoints
- * and the REST resources. Committed events arrive here after commit and leave as frames, each
- * encoded once and queued on every subscriber's outbox.
+ * Every live connection of this node, by id and by user, and the rooms they follow: shared by
+ * the socket endpoints, the SSE resource and the REST resources. Frames reach a room's
+ * subscribers through its {@link RoomChannel}.
  */
 @ApplicationScoped
 public class SessionRegistry {
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
-
-    @Resource
-    ManagedExecutorService writer;
+    @Inject
+    DeliveryThreads threads;
 
     @Inject
     History history;
-
 
     @Inject
     @ConfigProperty(name = "parley.ws.reorder-window", defaultValue = "PT5S")
@@ -66,20 +60,27 @@ public class SessionRegistry {
     Counter tooSlow;
 
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<Long, RoomChannel> channels = new ConcurrentHashMap<>();
 
     /** A new live connection for a verified identity in its slot under the cap, bounded and watched for token expiry. */
     public Connection connect(Transport transport, User user, Identity identity, ConnectionCap.Slot slot) {
         Connection connection = new Connection(UUID.randomUUID().toString(), transport, user, identity, slot,
-                new Connection.Limits(outboxFrames, outboxBytes, tooSlow::inc), writer);
+                new Connection.Limits(outboxFrames, outboxBytes, tooSlow::inc));
         connections.put(connection.id(), connection);
+        byUser.computeIfAbsent(key(user.username()), k -> ConcurrentHashMap.newKeySet()).add(connection);
         watchExpiry(connection);
         return connection;
     }
 
-    public void unregister(Connection connection) {
-        connection.gone();
+    /** The connection is gone; {@code waitForWrite} from the container's close callback (see {@link Outbox#discard}). */
+    public void unregister(Connection connection, boolean waitForWrite) {
+        connection.gone(waitForWrite);
         if (connections.remove(connection.id()) != null) {
+            byUser.computeIfPresent(key(connection.username()), (k, mine) -> {
+                mine.remove(connection);
+                return mine.isEmpty() ? null : mine;
+            });
             for (Long room : List.copyOf(connection.rooms())) {
                 unsubscribe(connection, room);
             }
@@ -88,6 +89,16 @@ public class SessionRegistry {
 
     public Collection<Connection> all() {
         return connections.values();
+    }
+
+    /** This node's connections of one user, on any endpoint. */
+    public Collection<Connection> connectionsOf(String username) {
+        Set<Connection> mine = byUser.get(key(username));
+        return mine == null ? List.of() : List.copyOf(mine);
+    }
+
+    private static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
     }
 
     @Gauge(name = "parley.connections", absolute = true, unit = MetricUnits.NONE,
@@ -103,14 +114,14 @@ public class SessionRegistry {
      * room's seq as the caller just read it.
      */
     public void subscribe(Connection connection, long roomId, long roomLastSeq, Long since) {
+        connection.rooms().add(roomId);
         RoomChannel[] joined = new RoomChannel[1];
         long[] lastSeq = new long[1];
-        connection.rooms().add(roomId);
         boolean[] created = new boolean[1];
         channels.compute(roomId, (id, channel) -> {
             created[0] = channel == null;
             joined[0] = channel != null ? channel
-                    : new RoomChannel(id, roomLastSeq, scheduler, reorderWindow.toMillis(), this::backfill);
+                    : new RoomChannel(id, roomLastSeq, threads.timer(), reorderWindow.toMillis(), this::backfill);
             lastSeq[0] = joined[0].register(connection);
             return joined[0];
         });
@@ -119,9 +130,9 @@ public class SessionRegistry {
         }
         long last = lastSeq[0];
         boolean recovered = since == null || since >= last || last - since <= maxRecovery;
-        List<String> replay = since == null || since >= last || !recovered ? List.of()
-                : history.between(roomId, since, last + 1).stream().map(m -> FrameCodec.encode("message", m)).toList();
-        String subscribed = FrameCodec.encode("subscribed", new Frames.Subscribed(roomId, last, recovered, replay.size()));
+        List<EncodedFrame> replay = since == null || since >= last || !recovered ? List.of()
+                : history.between(roomId, since, last + 1).stream().map(m -> EncodedFrame.of(new ServerFrame.Message(m))).toList();
+        EncodedFrame subscribed = EncodedFrame.of(new ServerFrame.Subscribed(roomId, last, recovered, replay.size()));
         joined[0].catchUp(connection, subscribed, replay, Math.max(last, since == null ? 0 : since));
         if (!connections.containsKey(connection.id())) {
             // closed while catching up: its unregister may have run before the channel knew it
@@ -129,63 +140,51 @@ public class SessionRegistry {
         }
     }
 
+    public void unsubscribe(Connection connection, long roomId) {
+        connection.rooms().remove(roomId);
+        RoomChannel channel = channels.get(roomId);
+        if (channel != null) {
+            channel.remove(connection);
+            channels.computeIfPresent(roomId, (id, current) -> current.isEmpty() ? null : current);
+        }
+    }
+
     /** Closes the connection with 4001 when its token expires, unless an auth frame renewed it first. */
     public void watchExpiry(Connection connection) {
         Identity identity = connection.identity();
         long delay = Math.max(0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
-        connection.expireWith(scheduler.schedule(() -> {
+        connection.expireWith(threads.schedule(() -> {
             if (connection.identity() == identity) {
                 connection.closeAfterQueued(4001, "token expired");
             }
         }, delay, TimeUnit.MILLISECONDS));
     }
 
-    /** This node's connections of one user, on any endpoint. */
-    public List<Connection> connectionsOf(String username) {
-        return connections.values().stream().filter(c -> c.username().equalsIgnoreCase(username)).toList();
-    }
-
-    public void unsubscribe(Connection connection, long roomId) {
-        connection.rooms().remove(roomId);
-        channels.computeIfPresent(roomId, (id, channel) -> {
-            channel.remove(connection);
-            return channel.isEmpty() ? null : channel;
-        });
-    }
-
-    private Map<Long, String> backfill(long roomId, long after, long before) {
-        Map<Long, String> frames = new LinkedHashMap<>();
-        history.between(roomId, after, before).forEach(m -> frames.put(m.seq(), FrameCodec.encode("message", m)));
+    private Map<Long, EncodedFrame> backfill(long roomId, long after, long before) {
+        Map<Long, EncodedFrame> frames = new LinkedHashMap<>();
+        history.between(roomId, after, before).forEach(m -> frames.put(m.seq(), EncodedFrame.of(new ServerFrame.Message(m))));
         return frames;
     }
 
-    /** A frame that is not a message (read, edit, delete) to a room's subscribers. */
-    public void broadcast(long roomId, String frame) {
+    /** A committed message to the room's subscribers, in seq order. */
+    public void publish(long roomId, long seq, EncodedFrame frame) {
         RoomChannel channel = channels.get(roomId);
         if (channel != null) {
-            channel.broadcast(frame, false, null);
+            channel.publish(seq, frame);
         }
     }
 
-    public List<Frames.Online> online(long roomId) {
+    /** A frame that is not a message (read, edit, delete, typing) to a room's subscribers, except one user's. */
+    public void broadcast(long roomId, EncodedFrame frame, String exceptUser) {
+        RoomChannel channel = channels.get(roomId);
+        if (channel != null) {
+            channel.broadcast(frame, exceptUser);
+        }
+    }
+
+    public List<ServerFrame.Online> online(long roomId) {
         RoomChannel channel = channels.get(roomId);
         return channel == null ? List.of() : channel.online();
-    }
-
-    public void typing(Connection from, long roomId, boolean isTyping) {
-        RoomChannel channel = channels.get(roomId);
-        if (channel != null) {
-            channel.broadcast(FrameCodec.encode("typing", new Frames.Typing(roomId, from.username(), isTyping)), true,
-                    from.username());
-        }
-    }
-
-    /** Hands a committed message to the room's subscribers; called by the fan-out. */
-    public void deliver(MessagePosted event) {
-        RoomChannel channel = channels.get(event.message().roomId());
-        if (channel != null) {
-            channel.publish(event.message().seq(), FrameCodec.encode("message", event.message()));
-        }
     }
 
     @PreDestroy
@@ -193,6 +192,7 @@ public class SessionRegistry {
         Collection<Connection> all = List.copyOf(connections.values());
         all.forEach(c -> c.close(1001, "server going away"));
         connections.clear();
+        byUser.clear();
         channels.clear();
     }
 }

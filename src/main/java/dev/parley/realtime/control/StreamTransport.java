@@ -6,8 +6,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A Server-Sent Events stream. The frame's type becomes the event name; a message's seq becomes
@@ -15,25 +13,17 @@ import java.util.regex.Pattern;
  */
 public record StreamTransport(SseEventSink sink, Sse sse) implements Transport {
 
-    private static final Pattern TYPE = Pattern.compile("^\\{\"type\":\"([a-z_]+)\"");
-    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
-
     @Override
-    public void send(String frame, Consumer<Throwable> done) {
-        Matcher type = TYPE.matcher(frame);
-        String name = type.find() ? type.group(1) : "message";
-        OutboundSseEvent.Builder event = sse.newEventBuilder().name(name).data(frame);
-        if (name.equals("message")) {
-            Matcher seq = SEQ.matcher(frame);
-            if (seq.find()) {
-                event.id(seq.group(1));
-            }
+    public void send(EncodedFrame frame, Consumer<Throwable> done) {
+        OutboundSseEvent.Builder event = sse.newEventBuilder().name(frame.type()).data(frame.text());
+        if (frame.eventId() > 0) {
+            event.id(Long.toString(frame.eventId()));
         }
         write(event.build(), done);
     }
 
     @Override
-    public void sendNow(String frame) throws Exception {
+    public void sendNow(EncodedFrame frame) throws Exception {
         CompletableFuture<Throwable> written = new CompletableFuture<>();
         send(frame, written::complete);
         Throwable failure = written.get(30, TimeUnit.SECONDS);

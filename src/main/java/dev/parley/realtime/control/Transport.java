@@ -6,13 +6,13 @@ import java.util.function.Consumer;
 public interface Transport {
 
     /** Writes one encoded frame; {@code done} gets null on success or the failure. */
-    void send(String frame, Consumer<Throwable> done);
+    void send(EncodedFrame frame, Consumer<Throwable> done);
 
     /**
      * Writes one frame and returns once it is written: used for a connection's very first
      * frame, which must be out before any write from another thread can start.
      */
-    void sendNow(String frame) throws Exception;
+    void sendNow(EncodedFrame frame) throws Exception;
 
     /** A liveness probe: a WebSocket ping, or an SSE comment line. */
     void ping(Consumer<Throwable> done);

@@ -63,7 +63,7 @@ public class EventsResource {
         ConnectionCap.Slot slot = cap.take(identity.username()).orElseThrow(() -> Refusal.tooManyConnections());
         slot.claim();
         Connection connection = registry.connect(new StreamTransport(sink, sse), user, identity, slot);
-        connection.afterClose(() -> registry.unregister(connection));
+        connection.afterClose(() -> registry.unregister(connection, false));
         registry.subscribe(connection, roomId, lastSeq, resumeAfter);
         connection.release();
     }

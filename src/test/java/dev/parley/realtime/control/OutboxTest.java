@@ -2,17 +2,19 @@ package dev.parley.realtime.control;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** The outbox's ordering rules, on a transport whose writes complete when the test says so. */
+/** The outbox's rules, on a transport whose writes complete when the test says so. */
 class OutboxTest {
 
     /** Records writes; each stays in flight until {@link #complete()}. */
@@ -21,14 +23,14 @@ class OutboxTest {
         Consumer<Throwable> inFlight;
 
         @Override
-        public void send(String frame, Consumer<Throwable> done) {
-            written.add(frame);
+        public void send(EncodedFrame frame, Consumer<Throwable> done) {
+            written.add(frame.text());
             inFlight = done;
         }
 
         @Override
-        public void sendNow(String frame) {
-            written.add(frame);
+        public void sendNow(EncodedFrame frame) {
+            written.add(frame.text());
         }
 
         @Override
@@ -54,17 +56,26 @@ class OutboxTest {
         }
     }
 
+    static EncodedFrame frame(String text) {
+        return new EncodedFrame(text, "message", 0, false);
+    }
+
+    static EncodedFrame droppable(String text) {
+        return new EncodedFrame(text, "typing", 0, true);
+    }
+
     final HeldTransport transport = new HeldTransport();
-    final Outbox outbox = new Outbox("test", transport, new Connection.Limits(100, 1 << 20, () -> { }), Runnable::run);
+    final AtomicInteger overflows = new AtomicInteger();
+    final Outbox outbox = new Outbox("test", transport, new Connection.Limits(4, 1 << 20, overflows::incrementAndGet));
 
     @Test
     void aPingJumpsTheBacklogSoSilenceMeasuresThePeerNotTheQueue() {
         outbox.release();
-        outbox.send("m1", false);
-        outbox.send("m2", false);
-        outbox.send("m3", false);
-        outbox.ping();
-        outbox.ping(); // one ping pending at a time
+        outbox.send(frame("m1"));
+        outbox.send(frame("m2"));
+        outbox.send(frame("m3"));
+        outbox.send(Outgoing.Ping.PING);
+        outbox.send(Outgoing.Ping.PING); // one ping pending at a time
 
         transport.complete(); // m1 written
         transport.complete(); // the ping, ahead of m2 and m3
@@ -76,24 +87,64 @@ class OutboxTest {
 
     @Test
     void noPingBeforeTheConnectionHasOpenedSoTheFirstFrameGoesOutAlone() {
-        outbox.send("connected", false);
-        outbox.ping();
+        outbox.send(frame("connected"));
+        outbox.send(Outgoing.Ping.PING);
         outbox.release();
 
         assertEquals(List.of("connected"), transport.written);
-        outbox.ping();
+        outbox.send(Outgoing.Ping.PING);
         transport.complete();
         assertEquals(List.of("connected", "(ping)"), transport.written);
     }
 
     @Test
+    void offeringNeverWritesAndOnlyTheFirstOfferAsksForAPump() {
+        outbox.release();
+        assertTrue(outbox.offer(frame("m1")), "an idle outbox asks its caller to start writing");
+        assertFalse(outbox.offer(frame("m2")), "a pump is already due");
+        assertEquals(List.of(), transport.written, "nothing is written under the caller's locks");
+        outbox.pump();
+        transport.complete();
+        transport.complete();
+        assertEquals(List.of("m1", "m2"), transport.written);
+    }
+
+    @Test
+    void droppableFramesGiveWayAndAnOverflowClosesWith4008() {
+        outbox.release();
+        outbox.send(frame("m1")); // in flight
+        outbox.send(frame("m2"));
+        outbox.send(frame("m3"));
+        outbox.send(droppable("typing")); // the queue is half full: dropped
+        outbox.send(frame("m4"));
+        outbox.send(frame("m5"));
+        outbox.send(frame("m6")); // over 4 queued: the connection is too slow
+        assertEquals(1, overflows.get());
+
+        transport.complete();
+        assertEquals(List.of("m1", "(close 4008)"), transport.written, "nothing more after the overflow");
+        outbox.send(frame("m7"));
+        assertEquals(List.of("m1", "(close 4008)"), transport.written);
+    }
+
+    @Test
+    void aCloseAfterQueuedWaitsForTheFramesBeforeIt() {
+        outbox.release();
+        outbox.send(frame("error"));
+        outbox.send(new Outgoing.Close(4029, "rate limit exceeded"));
+        outbox.send(frame("too late"));
+        transport.complete();
+        assertEquals(List.of("error", "(close 4029)"), transport.written);
+    }
+
+    @Test
     void aPeerCloseWaitsForTheWriteInFlightSoItCannotLandAfterTheClose() throws Exception {
         outbox.release();
-        outbox.send("m1", false);
-        outbox.send("m2", false);
+        outbox.send(frame("m1"));
+        outbox.send(frame("m2"));
         CountDownLatch discarded = new CountDownLatch(1);
         Thread closing = new Thread(() -> {
-            outbox.discard();
+            outbox.discard(true);
             discarded.countDown();
         });
         closing.start();
@@ -110,7 +161,7 @@ class OutboxTest {
         List<String> closes = new ArrayList<>();
         Transport failing = new HeldTransport() {
             @Override
-            public void send(String frame, Consumer<Throwable> done) {
+            public void send(EncodedFrame frame, Consumer<Throwable> done) {
                 // what the container does with text it cannot encode as UTF-8
                 throw new Error("Unpaired surrogate");
             }
@@ -120,11 +171,11 @@ class OutboxTest {
                 closes.add(code + " " + reason);
             }
         };
-        Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, () -> { }), Runnable::run);
+        Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, () -> { }));
         poisoned.release();
-        poisoned.send("poison", false);
-        poisoned.send("after", false);
-        poisoned.ping();
+        poisoned.send(frame("poison"));
+        poisoned.send(frame("after"));
+        poisoned.send(Outgoing.Ping.PING);
 
         assertEquals(List.of("1011 send failed"), closes, "closed once, with 1011");
     }

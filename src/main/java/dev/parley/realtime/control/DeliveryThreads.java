@@ -1,0 +1,84 @@
+package dev.parley.realtime.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The threads live delivery runs on, made once by the container's ManagedThreadFactory. A task
+ * handed to a managed executor captures the container's context each time (on Payara that
+ * searches the WAR's class path: half the CPU at 1,000 subscribers); these threads carry the
+ * context they were made with, so a task costs a queue hand-off and nothing more.
+ * <p>
+ * Lanes: one thread per lane, a room always in the same lane, so a room's committed events
+ * leave in the order their transactions announced them. The timer runs pings, token expiries
+ * and gap timeouts.
+ */
+@ApplicationScoped
+public class DeliveryThreads {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryThreads.class.getName());
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    private ExecutorService[] lanes;
+    private ScheduledThreadPoolExecutor timer;
+
+    @PostConstruct
+    void start() {
+        lanes = new ExecutorService[Math.max(1, Runtime.getRuntime().availableProcessors())];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = Executors.newSingleThreadExecutor(threads);
+        }
+        timer = new ScheduledThreadPoolExecutor(1, threads);
+        // cancelled watches (a renewed token, a closed connection) leave the queue at once
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @PreDestroy
+    void stop() {
+        for (ExecutorService lane : lanes) {
+            lane.shutdownNow();
+        }
+        timer.shutdownNow();
+    }
+
+    /** Runs the task in the lane of {@code key} (a room id): after every task handed to that lane before. */
+    public void inLane(long key, Runnable task) {
+        lanes[(int) Math.floorMod(key, (long) lanes.length)].execute(guarded(task));
+    }
+
+    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        return timer.schedule(guarded(task), delay, unit);
+    }
+
+    public ScheduledFuture<?> every(Runnable task, long period, TimeUnit unit) {
+        return timer.scheduleAtFixedRate(guarded(task), period, period, unit);
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    // a task that throws must not end a repeating schedule or kill a lane's thread silently
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "a delivery task failed", e);
+            }
+        };
+    }
+}

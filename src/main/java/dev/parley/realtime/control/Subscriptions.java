@@ -1,0 +1,37 @@
+package dev.parley.realtime.control;
+
+import dev.parley.rooms.control.Rooms;
+import dev.parley.rooms.entity.RoomSummary;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Which rooms a connection follows, checked against the user's memberships. */
+@ApplicationScoped
+public class Subscriptions {
+
+    @Inject
+    SessionRegistry registry;
+
+    @Inject
+    Rooms rooms;
+
+    /** Follows one room the user belongs to (404 invisible, 403 not a member), resuming after {@code since}. */
+    public void follow(Connection connection, long roomId, Long since) {
+        registry.subscribe(connection, roomId, rooms.joined(connection.user(), roomId).room().lastSeq(), since);
+    }
+
+    /** Follows every room the user belongs to, and from now on every room they join. */
+    public void followAll(Connection connection) {
+        connection.followAll();
+        rooms.listedFor(connection.user()).stream()
+                .filter(RoomSummary::member)
+                .filter(room -> !connection.rooms().contains(room.id()))
+                .forEach(room -> registry.subscribe(connection, room.id(), room.lastSeq(), null));
+    }
+
+    /** A /ws/chat connection's own traffic: the user's direct rooms, followed unasked. */
+    public void followDirects(Connection connection) {
+        rooms.directsOf(connection.user())
+                .forEach(direct -> registry.subscribe(connection, direct.roomId(), direct.lastSeq(), null));
+    }
+}
