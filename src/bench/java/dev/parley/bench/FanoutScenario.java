@@ -25,7 +25,7 @@ final class FanoutScenario {
         Deliveries deliveries = new Deliveries(window);
         Sends sends = new Sends(window, 1);
         Rig.log("fanout: opening " + s.subscribers + " subscribers in one room (" + rig.users().size() + " users)");
-        FanoutRoom room = FanoutRoom.open(rig, "fanout-" + System.currentTimeMillis(), s.subscribers, i -> deliveries, sends);
+        FanoutRoom room = FanoutRoom.open(rig, "fanout-" + System.currentTimeMillis(), s.subscribers, i -> deliveries, sends, 0);
         Rig.log(String.format("fanout: %d subscribers ready in %.1f s", s.subscribers, BenchClock.seconds(room.openNanos)));
         List<Result> results = new ArrayList<>();
         try {
@@ -91,6 +91,9 @@ final class FanoutScenario {
         String notes = String.format("ack p99 %s ms; gen %.0f %%%s%s", LatencyStats.ms(ack.p99()), usage.generatorLoad() * 100,
                 usage.generatorSaturated() ? " SATURATED" : "",
                 deliveries.unexpectedCloseCount() > 0 ? "; " + deliveries.unexpectedCloseCount() + " sockets closed" : "");
+        if (!acked) {
+            notes += "; " + (sends.sentCount() - sends.confirmedCount()) + " unacked after the drain";
+        }
         return new Result("fanout", String.format("%,d subs × %s msg/s", s.subscribers, fmt(rate)),
                 Result.count(perSecond) + " deliveries/s", latency, integrity.cell(),
                 Result.micros(usage.serverMicrosPer(inWindow), "delivery"), Result.mb(rss), notes, details);

@@ -32,7 +32,7 @@ final class FaultScenarios {
         Sends sends = new Sends(window, 1);
         Rig.log("slow: opening " + s.slowSubscribers + " subscribers in one room");
         FanoutRoom room = FanoutRoom.open(rig, "slow-" + System.currentTimeMillis(), s.slowSubscribers,
-                i -> i == 0 ? victimSink : others, sends);
+                i -> i == 0 ? victimSink : others, sends, s.slowReceiveBuffer);
         WsSocket victim = room.sockets.get(0);
         List<Subscriber> rest = room.subscribers.subList(1, room.subscribers.size());
         try {
@@ -40,8 +40,9 @@ final class FaultScenarios {
             long warm = s.slowWarmup.toNanos();
             long total = warm + s.slowBaseline.toNanos() + s.slowMaxWait.toNanos();
             window.set(start + warm, Long.MAX_VALUE);
-            Rig.log(String.format("slow: %s msg/s to %d subscribers; %d s warm-up, %d s baseline, then subscriber 0 stops reading",
-                    FanoutScenario.fmt(s.slowRate), s.slowSubscribers, s.slowWarmup.toSeconds(), s.slowBaseline.toSeconds()));
+            Rig.log(String.format("slow: %s msg/s to %d subscribers; %d s warm-up, %d s baseline, then subscriber 0 stops reading"
+                    + " (its receive buffer: %s)", FanoutScenario.fmt(s.slowRate), s.slowSubscribers, s.slowWarmup.toSeconds(),
+                    s.slowBaseline.toSeconds(), s.slowReceiveBuffer > 0 ? s.slowReceiveBuffer + " bytes" : "kernel default"));
             Publisher publisher = new Publisher("slow-publisher", start, s.slowRate, Math.round(s.slowRate * total / 1e9),
                     (i, due) -> room.publish(i, due, s.contentBytes, sends)).begin();
 
@@ -69,7 +70,10 @@ final class FaultScenarios {
                 }
                 if (rig.server.connections() < gaugeBefore) {
                     letGoAt = BenchClock.now();
-                    how = "parley_connections −1";
+                    // the counter may lag the gauge by a moment
+                    Thread.sleep(500);
+                    how = rig.server.slowCloses() > slowClosesBefore ? "parley_slow_closes +1"
+                            : "parley_connections −1 but not parley_slow_closes: the idle timeout, not the outbox, let it go";
                     break;
                 }
             }

@@ -45,9 +45,22 @@ final class IdleScenario {
                 throw new IllegalStateException("no idle socket could be opened: " + opened.failures().get(0), opened.failures().get(0));
             }
         }
-        double openSeconds = BenchClock.seconds(opened.nanos());
-        Rig.log(String.format("idle: %,d open in %.1f s; holding them %d s", sockets.size(), openSeconds, s.idleHold.toSeconds()));
+        Rig.log(String.format("idle: %,d open in %.1f s; holding them %d s", sockets.size(), BenchClock.seconds(opened.nanos()),
+                s.idleHold.toSeconds()));
 
+        try {
+            return hold(sockets, opened, opening, gaugeBefore, rssBefore, heapBefore, details, notes);
+        } finally {
+            // closeAll is idempotent: after a normal hold the sockets are closed already
+            rig.client.closeAll(sockets, Duration.ofSeconds(120));
+        }
+    }
+
+    private Result hold(List<WsSocket> sockets, SocketClient.Opened opened, Usage opening, long gaugeBefore, long rssBefore,
+                        long heapBefore, List<String> details, String notes) throws Exception {
+        ParleyServer server = rig.server;
+        int n = s.idleSockets;
+        double openSeconds = BenchClock.seconds(opened.nanos());
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + s.idleHold.toNanos();
         Thread.sleep(Math.max(0, s.idleHold.toMillis() / 2));

@@ -212,21 +212,38 @@ final class ParleyServer implements AutoCloseable {
         return process == null ? ready() : process.isAlive();
     }
 
-    /** The gauge {@code parley.connections}: open sockets and streams. */
+    /**
+     * The gauge {@code parley.connections}: open sockets and streams. Before the first connection
+     * the registry bean (and so its gauge) may not exist yet: that counts as 0.
+     */
     long connections() {
-        return (long) metric("application", name -> name.startsWith("parley_connections"));
+        return (long) metricOrZero("parley_connections");
     }
 
-    /** The counter {@code parley.slow.closes}: sockets closed as too slow. */
+    /** The counter {@code parley.slow.closes}: sockets closed as too slow (0 before the first). */
     long slowCloses() {
-        return (long) metric("application", name -> name.startsWith("parley_slow_closes"));
+        return (long) metricOrZero("parley_slow_closes");
+    }
+
+    private double metricOrZero(String prefix) {
+        try {
+            return metric("application", name -> name.startsWith(prefix));
+        } catch (NoSuchMetric missing) {
+            return 0;
+        }
+    }
+
+    private static final class NoSuchMetric extends IllegalStateException {
+        NoSuchMetric(String message) {
+            super(message);
+        }
     }
 
     /** Used heap in bytes, or -1 when the metric is missing. */
     long heapUsed() {
         try {
             return (long) metric("base", name -> name.equals("memory_usedHeap_bytes") || name.equals("base_memory_usedHeap_bytes"));
-        } catch (IllegalStateException missing) {
+        } catch (NoSuchMetric missing) {
             return -1;
         }
     }
@@ -287,7 +304,7 @@ final class ParleyServer implements AutoCloseable {
             String rest = labels == nameEnd ? line.substring(line.lastIndexOf('}') + 1) : line.substring(nameEnd);
             return Double.parseDouble(rest.strip().split("\\s+")[0]);
         }
-        throw new IllegalStateException("no such metric in /metrics?scope=" + scope);
+        throw new NoSuchMetric("no such metric in /metrics?scope=" + scope);
     }
 
     /** Stops the server this bench started (SIGTERM, then SIGKILL after 60 s); idempotent. */

@@ -56,7 +56,7 @@ final class RestSender {
         this.maxConnections = maxConnections;
         this.maxBacklog = maxBacklog;
         this.sends = sends;
-        this.bootstrap = client.bootstrap().group(loop);
+        this.bootstrap = client.bootstrapOn(loop);
     }
 
     /** Queues a post; safe from any thread. Counts it as skipped when the backlog is full. */

@@ -71,6 +71,7 @@ final class Settings {
     final Duration slowWarmup;
     final Duration slowBaseline;
     final Duration slowMaxWait;
+    final int slowReceiveBuffer;
 
     final int dropSockets;
     final String dropMode;
@@ -134,11 +135,14 @@ final class Settings {
         restConnections = (int) integer("rooms.rest-connections", 32);
         restBacklog = (int) integer("rooms.rest-backlog", 20_000);
 
-        slowSubscribers = (int) integer("slow.subscribers", 100);
+        slowSubscribers = (int) integer("slow.subscribers", 20);
         slowRate = decimal("slow.rate", 200);
         slowWarmup = seconds("slow.warmup", 10);
         slowBaseline = seconds("slow.baseline", 10);
         slowMaxWait = seconds("slow.max-wait", 120);
+        // loopback receive buffers autotune up to tcp_rmem's max (32 MB here): a stuck client would
+        // swallow minutes of messages before the server's outbox saw any of it
+        slowReceiveBuffer = (int) integer("slow.rcvbuf", 16384);
 
         dropSockets = (int) integer("drop.sockets", 1000);
         dropMode = text("drop.mode", "rst");

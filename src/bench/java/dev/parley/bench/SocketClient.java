@@ -61,8 +61,11 @@ final class SocketClient implements AutoCloseable {
         return group;
     }
 
-    Bootstrap bootstrap() {
-        return bootstrap.clone();
+    /** A bootstrap like the sockets' but bound to one event loop (for the REST sender's lock-free queue). */
+    Bootstrap bootstrapOn(io.netty.channel.EventLoop loop) {
+        return new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis());
     }
 
     int port() {
@@ -74,6 +77,11 @@ final class SocketClient implements AutoCloseable {
      * and a Bearer header; the socket is ready when a frame of {@code readyType} arrives.
      */
     WsSocket open(String path, String token, InetAddress local, Frames.Type readyType, FrameListener listener) {
+        return open(path, token, local, readyType, listener, 0);
+    }
+
+    /** As above, with a fixed receive buffer ({@code receiveBuffer} bytes; 0 leaves the kernel's autotuning). */
+    WsSocket open(String path, String token, InetAddress local, Frames.Type readyType, FrameListener listener, int receiveBuffer) {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .set("Authorization", "Bearer " + token)
                 .set("Origin", origin);
@@ -86,6 +94,9 @@ final class SocketClient implements AutoCloseable {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16), socket);
             }
         });
+        if (receiveBuffer > 0) {
+            b.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+        }
         InetSocketAddress remote = new InetSocketAddress(LOOPBACK, port);
         ChannelFuture connect;
         if (local == null || local.equals(LOOPBACK)) {
@@ -112,8 +123,10 @@ final class SocketClient implements AutoCloseable {
 
     /** The outcome of opening many sockets. */
     record Opened(List<WsSocket> sockets, List<Throwable> failures, long nanos) {
+        /** Fails when any could not be opened, after closing those that could. */
         void requireAll(String what) {
             if (!failures.isEmpty()) {
+                sockets.forEach(WsSocket::abort);
                 Throwable first = failures.get(0);
                 throw new IllegalStateException(failures.size() + " of " + (sockets.size() + failures.size()) + " " + what
                         + " could not be opened; first: " + first, first);

@@ -121,8 +121,10 @@ final class WsSocket extends ChannelInboundHandlerAdapter {
             return;
         }
         c.eventLoop().execute(() -> {
-            c.config().setOption(ChannelOption.SO_LINGER, 0);
-            c.close();
+            if (c.isOpen()) {
+                c.config().setOption(ChannelOption.SO_LINGER, 0);
+                c.close();
+            }
         });
     }
 
