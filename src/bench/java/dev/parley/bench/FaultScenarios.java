@@ -107,6 +107,9 @@ final class FaultScenarios {
             details.add("stuck subscriber: " + closedAfter + "; the client saw: " + ending + ", after reading up to seq " + victimGot + " of " + last);
             details.add("others before: " + baseline);
             details.add("others while it was stuck: " + during);
+            if (baseline.count() == 0 || during.count() == 0) {
+                details.add("(no samples: no message due after the warm-up arrived in that interval, the server is further behind than that)");
+            }
             details.add(String.format("integrity of the others: %d lost, %d duplicated, %d reordered", integrity.missing(),
                     integrity.duplicates(), integrity.reordered()));
             details.add(usage.describe());

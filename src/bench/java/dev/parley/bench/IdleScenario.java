@@ -24,6 +24,8 @@ final class IdleScenario {
         ParleyServer server = rig.server;
         int n = s.idleSockets;
         long gaugeBefore = server.settledConnections(Duration.ofSeconds(20));
+        // heap after a full GC shows what the sockets keep alive; RSS alone also counts heap the JVM grew into
+        boolean gc = server.gc();
         long rssBefore = server.rssKb();
         long heapBefore = server.heapUsed();
         int addresses = 1 + (n - 1) / Math.max(1, s.perAddress);
@@ -49,7 +51,7 @@ final class IdleScenario {
                 s.idleHold.toSeconds()));
 
         try {
-            return hold(sockets, opened, opening, gaugeBefore, rssBefore, heapBefore, details, notes);
+            return hold(sockets, opened, opening, gaugeBefore, rssBefore, gc ? heapBefore : -1, details, notes);
         } finally {
             // closeAll is idempotent: after a normal hold the sockets are closed already
             rig.client.closeAll(sockets, Duration.ofSeconds(120));
@@ -70,7 +72,7 @@ final class IdleScenario {
             Thread.sleep(Math.min(1000, Math.max(1, (holdEnd - System.nanoTime()) / 1_000_000)));
         }
         long rssHeld = server.rssKb();
-        long heapHeld = server.heapUsed();
+        long heapHeld = heapBefore >= 0 && server.gc() ? server.heapUsed() : -1;
         long closedByServer = sockets.stream().filter(x -> x.closeCode() != 0 && !x.closedByBench()).count();
         long pings = sockets.stream().mapToLong(WsSocket::pings).sum();
 
@@ -83,9 +85,13 @@ final class IdleScenario {
                 sockets.size() / openSeconds, Result.micros(opening.serverMicrosPer(sockets.size()), "socket")));
         details.add(String.format("server RSS before %s, all open %s, end of hold %s: %.1f KB per socket", Result.mb(rssBefore),
                 Result.mb(rssOpen), Result.mb(rssHeld), kbPerSocket));
+        double heapPerSocket = Double.NaN;
         if (heapBefore >= 0 && heapHeld >= 0) {
-            details.add(String.format("server heap used before %,.0f MB, end of hold %,.0f MB (includes garbage not yet collected)",
-                    heapBefore / 1048576.0, heapHeld / 1048576.0));
+            heapPerSocket = (heapHeld - heapBefore) / 1024.0 / sockets.size();
+            details.add(String.format("server heap after a full GC: before %,.1f MB, end of hold %,.1f MB: %.1f KB per socket",
+                    heapBefore / 1048576.0, heapHeld / 1048576.0, heapPerSocket));
+        } else {
+            details.add("server heap per socket unknown (no jcmd GC.run on the server's pid)");
         }
         details.add(String.format("parley_connections before %d, during the hold %d, after closing %d", gaugeBefore, gaugeDuring, gaugeAfter));
         details.add(String.format("closed by the server during the hold: %d (must be 0); pings answered: %,d", closedByServer, pings));
@@ -95,8 +101,8 @@ final class IdleScenario {
         if (gaugeDuring != gaugeBefore + sockets.size()) {
             Rig.loud(String.format("idle: parley_connections during the hold is %d, expected %d", gaugeDuring, gaugeBefore + sockets.size()));
         }
-        notes += String.format("%.1f KB/socket; opened in %.1f s; gauge %d/%d/%d; %d closed by server; %,d pings", kbPerSocket,
-                openSeconds, gaugeBefore, gaugeDuring, gaugeAfter, closedByServer, pings);
+        notes += String.format("%.1f KB RSS/socket (heap %.1f KB); opened in %.1f s; gauge %d/%d/%d; %d closed by server; %,d pings", kbPerSocket,
+                heapPerSocket, openSeconds, gaugeBefore, gaugeDuring, gaugeAfter, closedByServer, pings);
         return new Result("idle", String.format("%,d sockets, %d s hold", n, s.idleHold.toSeconds()),
                 Result.count(sockets.size() / openSeconds) + " opens/s", LatencyStats.NONE, "–",
                 Result.micros(opening.serverMicrosPer(sockets.size()), "open"), Result.mb(rssHeld), notes, details);

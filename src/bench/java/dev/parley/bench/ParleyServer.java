@@ -248,6 +248,15 @@ final class ParleyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the server JVM for a full GC (jcmd), so that heap readings show live data rather than
+     * garbage; answers false when that is not possible (no pid, no jcmd, attach refused).
+     */
+    boolean gc() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        return pid > 0 && Files.isExecutable(jcmd) && Proc.run(List.of(jcmd.toString(), String.valueOf(pid), "GC.run"));
+    }
+
     /** Waits (bounded) for the connection gauge to stop moving and returns its value. */
     long settledConnections(Duration atMost) throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();

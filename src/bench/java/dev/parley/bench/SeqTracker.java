@@ -27,7 +27,7 @@ final class SeqTracker {
 
     void accept(long seq) {
         if (seq <= base) {
-            duplicates++;
+            // from before this stage (a late one after a drain that timed out): not this stage's business
             return;
         }
         int index = (int) (seq - base - 1);
