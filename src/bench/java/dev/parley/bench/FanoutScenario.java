@@ -91,8 +91,9 @@ final class FanoutScenario {
         String notes = String.format("ack p99 %s ms; gen %.0f %%%s%s", LatencyStats.ms(ack.p99()), usage.generatorLoad() * 100,
                 usage.generatorSaturated() ? " SATURATED" : "",
                 deliveries.unexpectedCloseCount() > 0 ? "; " + deliveries.unexpectedCloseCount() + " sockets closed" : "");
-        if (!acked) {
-            notes += "; " + (sends.sentCount() - sends.confirmedCount()) + " unacked after the drain";
+        long unacked = sends.sentCount() - sends.confirmedCount();
+        if (unacked > 0) {
+            notes += "; " + unacked + " unacked after the drain";
         }
         return new Result("fanout", String.format("%,d subs × %s msg/s", s.subscribers, fmt(rate)),
                 Result.count(perSecond) + " deliveries/s", latency, integrity.cell(),

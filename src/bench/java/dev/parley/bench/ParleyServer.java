@@ -154,7 +154,14 @@ final class ParleyServer implements AutoCloseable {
         long started = System.nanoTime();
         Process process = builder.start();
         ParleyServer server = new ParleyServer(process, process.pid(), URI.create("http://127.0.0.1:" + port), log, jfr, notes);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-parley"));
+        // Ctrl-C or a kill of the bench: the server must not outlive it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (server.process.isAlive() && !server.stopped) {
+                System.out.println("bench interrupted: stopping the server (pid " + server.pid + ")");
+                System.out.flush();
+            }
+            server.close();
+        }, "stop-parley"));
         long deadline = started + settings.bootTimeout.toNanos();
         while (!server.ready()) {
             if (!process.isAlive()) {
