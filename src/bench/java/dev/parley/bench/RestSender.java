@@ -49,6 +49,7 @@ final class RestSender {
     private int connections;
     private volatile int retries;
     private volatile int connectFailures;
+    private volatile int opened;
 
     RestSender(SocketClient client, int maxConnections, int maxBacklog, Sends sends) {
         this.loop = client.group().next();
@@ -82,6 +83,11 @@ final class RestSender {
         return connectFailures;
     }
 
+    /** Connections opened in all (the server may close keep-alive ones after so many requests). */
+    int opened() {
+        return opened;
+    }
+
     void close() {
         loop.execute(() -> {
             idle.forEach(c -> c.channel.close());
@@ -107,6 +113,7 @@ final class RestSender {
 
     private void connect() {
         connections++;
+        opened++;
         Connection connection = new Connection();
         bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override

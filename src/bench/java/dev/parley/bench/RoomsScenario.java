@@ -133,9 +133,10 @@ final class RoomsScenario {
             details.add("latency from the scheduled send to each delivery: " + latency);
             details.add("REST answer (from the scheduled send): " + restLatency);
             details.add("socket ack (from the scheduled send): " + ackLatency);
-            details.add(String.format("sent %,d, confirmed %,d%s; %d REST retries after a dropped connection; worst send lag %.1f ms",
-                    sends.sentCount(), sends.confirmedCount(), answered ? "" : " (NOT all answered within the drain time)", rest.retries(),
-                    publisher.maxLagMillis()));
+            details.add(String.format("sent %,d, confirmed %,d%s; REST over %d connections (%d opened in all), %d retries after a"
+                            + " dropped connection, %d failed connects; worst send lag %.1f ms", sends.sentCount(), sends.confirmedCount(),
+                    answered ? "" : " (NOT all answered within the drain time)", s.restConnections, rest.opened(), rest.retries(),
+                    rest.connectFailures(), publisher.maxLagMillis()));
             if (unconfirmed > 0) {
                 details.add(unconfirmed + " rooms whose last seq differs from the last one the bench saw confirmed");
             }
