@@ -105,6 +105,8 @@ final class FaultScenarios {
                     : String.format("let go %.1f s after it stopped reading (%s)", BenchClock.seconds(letGoAt - stoppedAt), how);
             String ending = code == 0 ? "still open" : code == 4008 ? "4008 close frame" : code == 1006 ? "dropped (1006, no close frame)" : "close " + code;
             details.add("stuck subscriber: " + closedAfter + "; the client saw: " + ending + ", after reading up to seq " + victimGot + " of " + last);
+            details.add("parley_slow_closes " + slowClosesBefore + " before, " + rig.server.slowCloses() + " after; parley_connections "
+                    + gaugeBefore + " when it stopped reading");
             details.add("others before: " + baseline);
             details.add("others while it was stuck: " + during);
             if (baseline.count() == 0 || during.count() == 0) {

@@ -32,10 +32,12 @@ final class IdleScenario {
         Rig.log(String.format("idle: opening %,d sockets, %d at a time, from %d source address%s (127.0.0.1%s)", n, s.idleConcurrency,
                 addresses, addresses == 1 ? "" : "es", addresses == 1 ? "" : " to 127.0.0." + addresses));
 
+        java.time.Instant from = java.time.Instant.now();
         Usage opening = Usage.begin(server);
         SocketClient.Opened opened = rig.client.openAll(n, s.idleConcurrency,
                 i -> rig.client.open("/ws/chat", rig.user(i).token(), SocketClient.spread(i, s.perAddress), Frames.Type.CONNECTED, FrameListener.IGNORE));
         opening.end();
+        rig.profiled("idle-open", from, java.time.Instant.now());
         List<WsSocket> sockets = opened.sockets();
         List<String> details = new ArrayList<>();
         String notes = "";
