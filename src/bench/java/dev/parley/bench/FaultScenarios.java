@@ -105,6 +105,7 @@ final class FaultScenarios {
                     : String.format("let go %.1f s after it stopped reading (%s)", BenchClock.seconds(letGoAt - stoppedAt), how);
             String ending = code == 0 ? "still open" : code == 4008 ? "4008 close frame" : code == 1006 ? "dropped (1006, no close frame)" : "close " + code;
             details.add("stuck subscriber: " + closedAfter + "; the client saw: " + ending + ", after reading up to seq " + victimGot + " of " + last);
+            details.add(bufferNote(rest.get(0).messageBytes()));
             details.add("parley_slow_closes " + slowClosesBefore + " before, " + rig.server.slowCloses() + " after; parley_connections "
                     + gaugeBefore + " when it stopped reading");
             details.add("others before: " + baseline);
@@ -188,6 +189,28 @@ final class FaultScenarios {
                 backAt < 0 ? "–" : "gauge back in " + took, LatencyStats.NONE, "–", "–", Result.mb(rig.server.rssKb()),
                 String.format("gauge %d → %d → %d; idle timeout %s", baseline, peak, backAt < 0 ? value : baseline,
                         serverSetting("parley.ws.idle-timeout", "PT60S")), details);
+    }
+
+    /**
+     * Why a stuck socket can take long to overflow the server's outbox: loopback send buffers
+     * autotune up to tcp_wmem's max while the receiver's window is the limit, and that kernel
+     * buffer fills before the application sees any backpressure.
+     */
+    private String bufferNote(int frameBytes) {
+        long max;
+        try {
+            String[] wmem = Proc.read(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).strip().split("\\s+");
+            max = Long.parseLong(wmem[2]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return "(tcp_wmem unknown)";
+        }
+        if (frameBytes <= 0) {
+            return "the server's socket send buffer may grow to " + max + " bytes (net.ipv4.tcp_wmem max) before its outbox fills";
+        }
+        long frames = max / frameBytes;
+        return String.format("the server's socket send buffer may grow to %,d bytes (net.ipv4.tcp_wmem max): about %,d frames of %d bytes,"
+                + " %.0f s at %s msg/s, before the outbox (parley.ws.outbox.max-frames, 2000 by default) starts to fill",
+                max, frames, frameBytes, frames / s.slowRate, FanoutScenario.fmt(s.slowRate));
     }
 
     /** A server setting as the bench passed it (bench.jvm), else the server's default. */

@@ -20,7 +20,7 @@ final class Proc {
     /** User plus system CPU time in ticks, or -1 when the process is unknown or gone. */
     static long cpuTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String stat = read(Path.of("/proc", String.valueOf(pid), "stat"));
             // the command name may hold spaces and parentheses: fields are counted from the last ')'
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -31,6 +31,16 @@ final class Proc {
 
     static double cpuSeconds(long ticks) {
         return ticks / (double) CLK_TCK;
+    }
+
+    /**
+     * A /proc file's text. Not Files.readString: /proc files report sizes that are not their
+     * length (it read one character of /proc/sys/net/ipv4/tcp_wmem).
+     */
+    static String read(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     /** VmRSS in KB, or -1. */
@@ -57,7 +67,7 @@ final class Proc {
 
     private static long[] fileLimits(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "limits"))) {
+            for (String line : read(Path.of("/proc", String.valueOf(pid), "limits")).lines().toList()) {
                 if (line.startsWith("Max open files")) {
                     String[] values = line.substring("Max open files".length()).strip().split("\\s+");
                     return new long[] {limit(values[0]), limit(values[1])};
@@ -106,7 +116,7 @@ final class Proc {
 
     private static String statusField(long pid, String name) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).lines().toList()) {
                 if (line.startsWith(name)) {
                     return line.substring(name.length());
                 }

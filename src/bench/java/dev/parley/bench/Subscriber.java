@@ -15,6 +15,7 @@ final class Subscriber implements FrameListener {
     private final Deliveries deliveries;
     private final Sends sends;
     private final int room;
+    private volatile int messageBytes;
 
     /**
      * @param deliveries where its messages count, or null for a socket that only sends
@@ -31,10 +32,16 @@ final class Subscriber implements FrameListener {
         return room;
     }
 
+    /** The size of the last message frame this socket received, in bytes. */
+    int messageBytes() {
+        return messageBytes;
+    }
+
     @Override
     public void onText(WsSocket socket, ByteBuf frame) {
         switch (Frames.type(frame)) {
             case MESSAGE -> {
+                messageBytes = frame.readableBytes();
                 if (deliveries != null) {
                     long now = BenchClock.now();
                     seqs.accept(Frames.number(frame, Frames.SEQ));
