@@ -38,7 +38,14 @@ final class FanoutRoom {
         opened.requireAll("subscriber sockets");
         WsSocket publisher = rig.client.open(path, rig.user(0).token(), SocketClient.LOOPBACK, Frames.Type.SUBSCRIBED,
                 new Subscriber(null, sends, 0));
-        publisher.ready.get(rig.settings.connectTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            publisher.ready.get(rig.settings.connectTimeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception failed) {
+            // the next scenario must not inherit these sockets
+            opened.sockets().forEach(WsSocket::abort);
+            publisher.abort();
+            throw failed;
+        }
         return new FanoutRoom(room, new ArrayList<>(opened.sockets()), publisher, opened.nanos());
     }
 
