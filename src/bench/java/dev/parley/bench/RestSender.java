@@ -46,6 +46,8 @@ final class RestSender {
     private final Sends sends;
     private final ArrayDeque<Post> backlog = new ArrayDeque<>();
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+    private final java.util.Set<Channel> all = new java.util.HashSet<>();
+    private boolean closed;
     private int connections;
     private volatile int retries;
     private volatile int connectFailures;
@@ -64,6 +66,9 @@ final class RestSender {
     void submit(Post post) {
         sends.sent();
         loop.execute(() -> {
+            if (closed) {
+                return;
+            }
             if (backlog.size() >= maxBacklog) {
                 sends.skipped();
                 sends.failed("REST backlog full");
@@ -88,15 +93,18 @@ final class RestSender {
         return opened;
     }
 
+    /** Drops what is still queued and closes every connection, so nothing spills into the next scenario. */
     void close() {
         loop.execute(() -> {
-            idle.forEach(c -> c.channel.close());
+            closed = true;
+            backlog.clear();
             idle.clear();
+            all.forEach(Channel::close);
         });
     }
 
     private void pump() {
-        while (!backlog.isEmpty()) {
+        while (!closed && !backlog.isEmpty()) {
             Connection c = idle.poll();
             if (c == null) {
                 if (connections < maxConnections) {
@@ -155,6 +163,11 @@ final class RestSender {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
+            if (closed) {
+                ctx.close();
+                return;
+            }
+            all.add(channel);
             if (used) {
                 return;
             }
@@ -188,6 +201,7 @@ final class RestSender {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             connections--;
+            all.remove(ctx.channel());
             idle.remove(this);
             Post post = inFlight;
             inFlight = null;
@@ -201,7 +215,7 @@ final class RestSender {
                 }
             }
             pump();
-            if (!backlog.isEmpty() && connections == 0) {
+            if (!closed && !backlog.isEmpty() && connections == 0) {
                 connect();
             }
         }
