@@ -91,9 +91,8 @@ final class FanoutScenario {
         String notes = String.format("ack p99 %s ms; gen %.0f %%%s%s", LatencyStats.ms(ack.p99()), usage.generatorLoad() * 100,
                 usage.generatorSaturated() ? " SATURATED" : "",
                 deliveries.unexpectedCloseCount() > 0 ? "; " + deliveries.unexpectedCloseCount() + " sockets closed" : "");
-        long unacked = sends.sentCount() - sends.confirmedCount();
-        if (unacked > 0) {
-            notes += "; " + unacked + " unacked after the drain";
+        if (sends.unanswered() > 0) {
+            notes += "; " + sends.unanswered() + " sends unanswered after the drain";
         }
         return new Result("fanout", String.format("%,d subs × %s msg/s", s.subscribers, fmt(rate)),
                 Result.count(perSecond) + " deliveries/s", latency, integrity.cell(),

@@ -71,7 +71,6 @@ final class RestSender {
             }
             if (backlog.size() >= maxBacklog) {
                 sends.skipped();
-                sends.failed("REST backlog full");
                 return;
             }
             backlog.add(post);

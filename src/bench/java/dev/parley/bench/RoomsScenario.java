@@ -133,9 +133,9 @@ final class RoomsScenario {
             details.add("latency from the scheduled send to each delivery: " + latency);
             details.add("REST answer (from the scheduled send): " + restLatency);
             details.add("socket ack (from the scheduled send): " + ackLatency);
-            details.add(String.format("sent %,d, confirmed %,d%s; REST over %d connections (%d opened in all), %d retries after a"
+            details.add(String.format("sent %,d, confirmed %,d%s (skipped %,d, failed %,d); REST over %d connections (%d opened in all), %d retries after a"
                             + " dropped connection, %d failed connects; worst send lag %.1f ms", sends.sentCount(), sends.confirmedCount(),
-                    answered ? "" : " (NOT all answered within the drain time)", s.restConnections, rest.opened(), rest.retries(),
+                    answered ? "" : " (NOT all answered within the drain time)", sends.skippedCount(), sends.failedCount(), s.restConnections, rest.opened(), rest.retries(),
                     rest.connectFailures(), publisher.maxLagMillis()));
             if (unconfirmed > 0) {
                 details.add(unconfirmed + " rooms whose last seq differs from the last one the bench saw confirmed");
@@ -152,6 +152,12 @@ final class RoomsScenario {
                     messages / window.seconds(), Result.micros(usage.serverMicrosPer(messages), "msg").replace("/msg", ""),
                     LatencyStats.ms(restLatency.p99()), LatencyStats.ms(ackLatency.p99()), usage.generatorLoad() * 100,
                     usage.generatorSaturated() ? " SATURATED" : "");
+            if (sends.unanswered() > 0) {
+                notes += "; " + sends.unanswered() + " sends unanswered after the drain";
+            }
+            if (sends.skippedCount() > 0) {
+                notes += "; " + sends.skippedCount() + " REST posts skipped (backlog full)";
+            }
             return new Result("rooms", String.format("%,d rooms × %d subs, %s msg/s, %.0f %% REST", rooms, per,
                     FanoutScenario.fmt(s.roomRate), s.restShare * 100), Result.count(perSecond) + " deliveries/s", latency,
                     integrity.cell(), Result.micros(usage.serverMicrosPer(inWindow), "delivery"), Result.mb(rss), notes, details);

@@ -106,7 +106,12 @@ final class Sends {
 
     /** Whether every send has been answered one way or the other. */
     boolean settled() {
-        return confirmed.sum() + failed.sum() >= sent.sum();
+        return unanswered() <= 0;
+    }
+
+    /** Sends neither confirmed, failed nor skipped (yet). */
+    long unanswered() {
+        return sent.sum() - confirmed.sum() - failed.sum() - skipped.sum();
     }
 
     Histogram ackLatencies() {
