@@ -36,6 +36,9 @@ final class ParleyServer implements AutoCloseable {
             "-Dparley.ratelimit.messages.capacity=1000000",
             "-Dparley.ratelimit.messages.per-second=1000000",
             "-Dparley.ws.max-connections-per-user=1000000",
+            // every generator socket and sign-up comes from 127.0.0.1
+            "-Dparley.ratelimit.auth.per-address.capacity=1000000",
+            "-Dparley.ratelimit.auth.per-address.per-second=1000000",
             // tokens are fetched once per run; a long run must not outlive them
             "-Dparley.jwt.lifetime=PT12H");
 
@@ -128,7 +131,9 @@ final class ParleyServer implements AutoCloseable {
             command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
         }
+        // the request threads as the run command sets them (pom.xml)
         command.addAll(List.of("-jar", micro.toString(), "--port", String.valueOf(port), "--nohazelcast",
+                "--minhttpthreads", "16", "--maxhttpthreads", "64",
                 "--contextroot", "/", "--deploy", war.toString(), "--rootdir", data.resolve("micro").toString(),
                 "--postbootcommandfile", settings.basedir.resolve("server-config/payara-micro/" + settings.db + ".asadmin").toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
