@@ -3,7 +3,6 @@ package dev.parley.realtime.boundary;
 import dev.parley.realtime.control.ChatProtocol;
 import dev.parley.realtime.control.Connection;
 import dev.parley.realtime.control.SocketLifecycle;
-import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -19,14 +18,16 @@ import java.util.Map;
  * Many rooms over one socket: subscribe and unsubscribe frames; ?room= (alias sessionId) at open;
  * the user's direct rooms and membership changes unasked; ?all=true follows every room.
  */
-@ServerEndpoint("/ws/chat")
+@ServerEndpoint(value = "/ws/chat", configurator = EndpointFactory.class)
 public class ChatEndpoint {
 
-    @Inject
-    SocketLifecycle lifecycle;
+    private final SocketLifecycle lifecycle;
+    private final ChatProtocol protocol;
 
-    @Inject
-    ChatProtocol protocol;
+    ChatEndpoint(SocketLifecycle lifecycle, ChatProtocol protocol) {
+        this.lifecycle = lifecycle;
+        this.protocol = protocol;
+    }
 
     @OnOpen
     public void open(Session session) {

@@ -3,7 +3,6 @@ package dev.parley.realtime.boundary;
 import dev.parley.realtime.control.ChatProtocol;
 import dev.parley.realtime.control.Connection;
 import dev.parley.realtime.control.SocketLifecycle;
-import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -16,14 +15,16 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /** One room, subscribed at open: 4004 when there is no such room, 4003 when the caller is not in it. */
-@ServerEndpoint("/ws/chat/{room_id}")
+@ServerEndpoint(value = "/ws/chat/{room_id}", configurator = EndpointFactory.class)
 public class RoomEndpoint {
 
-    @Inject
-    SocketLifecycle lifecycle;
+    private final SocketLifecycle lifecycle;
+    private final ChatProtocol protocol;
 
-    @Inject
-    ChatProtocol protocol;
+    RoomEndpoint(SocketLifecycle lifecycle, ChatProtocol protocol) {
+        this.lifecycle = lifecycle;
+        this.protocol = protocol;
+    }
 
     @OnOpen
     public void open(Session session, @PathParam("room_id") String room) {
