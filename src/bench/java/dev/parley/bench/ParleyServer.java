@@ -40,7 +40,9 @@ final class ParleyServer implements AutoCloseable {
             "-Dparley.ratelimit.auth.per-address.capacity=1000000",
             "-Dparley.ratelimit.auth.per-address.per-second=1000000",
             // tokens are fetched once per run; a long run must not outlive them
-            "-Dparley.jwt.lifetime=PT12H");
+            "-Dparley.jwt.lifetime=PT12H",
+            // as the run command (pom.xml): no class-path search for a JSON-P provider per token
+            "-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl");
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
