@@ -38,7 +38,7 @@ public class Message {
     public static final String TEXT = "text";
 
     @Id
-    @SequenceGenerator(name = "messages_seq", sequenceName = "messages_seq", allocationSize = 50)
+    @SequenceGenerator(name = "messages_seq", sequenceName = "messages_seq", allocationSize = 1000)
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "messages_seq")
     private Long id;
 

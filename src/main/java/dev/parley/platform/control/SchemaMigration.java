@@ -6,6 +6,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import dev.parley.platform.control.migration.V3__MessageIdsInLargerBlocks;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -22,6 +23,8 @@ public class SchemaMigration {
         MigrateResult result = Flyway.configure(getClass().getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                // named, not scanned for: some servers' class loaders cannot list a package
+                .javaMigrations(new V3__MessageIdsInLargerBlocks())
                 .load()
                 .migrate();
         LOG.info(() -> "schema at version " + result.targetSchemaVersion + ", " + result.migrationsExecuted
