@@ -251,6 +251,28 @@ class ChatIT {
         assertEquals(403, outsider.status(), "presence is for members: " + outsider);
     }
 
+    /**
+     * Past {@code parley.presence.max-listed} users (4 on the test server) a presence frame
+     * carries the count and no list, so a join in a big room does not send the whole room to
+     * the whole room; the full list stays one GET away.
+     */
+    @Test
+    void aBigRoomsPresenceFramesCarryTheCountNotTheList() {
+        List<User> crowd = register(api, List.of("crowd", "crowd", "crowd", "crowd", "crowd"));
+        long room = createRoom(api, crowd.get(0), "{\"name\":\"Crowded\"}", crowd.subList(1, 5));
+        ChatClient first = joinRoom(crowd.get(0), room);
+        for (int i = 1; i < 4; i++) {
+            joinRoom(crowd.get(i), room);
+            assertEquals(i + 1, first.next("presence").getJsonArray("online").size());
+        }
+        joinRoom(crowd.get(4), room);
+        JsonObject fifth = first.next("presence");
+        assertEquals(crowd.get(4).name(), fifth.getString("user"), fifth::toString);
+        assertEquals(5, fifth.getInt("online_count"), fifth::toString);
+        assertFalse(fifth.containsKey("online"), "no list past the limit: " + fifth);
+        assertEquals(5, online(room, crowd.get(0)).size(), "the full list over REST");
+    }
+
     @Test
     void typingReachesTheOthersButNotTheSenderAndIsNeverStored() {
         long room = room(alice, bob);
@@ -609,6 +631,7 @@ class ChatIT {
         assertEquals(event, p.getString("event"), p::toString);
         assertEquals(user.name(), p.getString("user"), p::toString);
         assertEquals(online, online(p.getJsonArray("online")), p::toString);
+        assertEquals(online.size(), p.getInt("online_count"), p::toString);
     }
 
     static void assertTyping(JsonObject t, long room, User user, boolean typing) {

@@ -37,6 +37,7 @@ final class RoomChannel {
     private final long roomId;
     private final ScheduledExecutorService timer;
     private final long windowMillis;
+    private final int maxListed;
     private final Backfill backfill;
     private final Set<Connection> subscribers = new LinkedHashSet<>();
     // who is here, a user's devices counted as one: kept as subscribers come and go, so a
@@ -48,8 +49,9 @@ final class RoomChannel {
     private long delivered;
     private ScheduledFuture<?> gapTimeout;
 
-    RoomChannel(long roomId, long lastSeq, ScheduledExecutorService timer, long windowMillis, Backfill backfill) {
+    RoomChannel(long roomId, long lastSeq, ScheduledExecutorService timer, long windowMillis, int maxListed, Backfill backfill) {
         this.roomId = roomId;
+        this.maxListed = maxListed;
         this.delivered = lastSeq;
         this.timer = timer;
         this.windowMillis = windowMillis;
@@ -127,7 +129,7 @@ final class RoomChannel {
 
     /** A committed message, released to subscribers in seq order. */
     void publish(long seq, EncodedFrame frame) {
-        List<Connection> kick = new ArrayList<>();
+        List<Connection> kick = new ArrayList<>(subscribers.size());
         synchronized (this) {
             if (seq <= delivered) {
                 // already sent (read from the database to close a gap), or committed before the
@@ -199,7 +201,7 @@ final class RoomChannel {
      * still catching up.
      */
     void broadcast(EncodedFrame frame, String exceptUser) {
-        List<Connection> kick = new ArrayList<>();
+        List<Connection> kick = new ArrayList<>(subscribers.size());
         synchronized (this) {
             if (!frame.droppable()) {
                 catchingUp.forEach((c, kept) -> {
@@ -231,6 +233,7 @@ final class RoomChannel {
     }
 
     private EncodedFrame presence(String event, Connection who) {
-        return EncodedFrame.of(new ServerFrame.Presence(roomId, event, who.username(), online()));
+        List<ServerFrame.Online> listed = here.size() <= maxListed ? online() : null;
+        return EncodedFrame.of(new ServerFrame.Presence(roomId, event, who.username(), here.size(), listed));
     }
 }

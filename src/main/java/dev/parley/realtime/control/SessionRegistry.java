@@ -43,6 +43,10 @@ public class SessionRegistry {
     Duration reorderWindow;
 
     @Inject
+    @ConfigProperty(name = "parley.presence.max-listed", defaultValue = "100")
+    int presenceListed;
+
+    @Inject
     @ConfigProperty(name = "parley.recovery.max-messages", defaultValue = "1000")
     long maxRecovery;
 
@@ -121,7 +125,7 @@ public class SessionRegistry {
         channels.compute(roomId, (id, channel) -> {
             created[0] = channel == null;
             joined[0] = channel != null ? channel
-                    : new RoomChannel(id, roomLastSeq, threads.timer(), reorderWindow.toMillis(), this::backfill);
+                    : new RoomChannel(id, roomLastSeq, threads.timer(), reorderWindow.toMillis(), presenceListed, this::backfill);
             lastSeq[0] = joined[0].register(connection);
             return joined[0];
         });

@@ -78,7 +78,12 @@ public sealed interface ServerFrame {
     record Online(String username, String displayName, int connections) {
     }
 
-    record Presence(long roomId, String event, String user, List<Online> online) implements ServerFrame {
+    /**
+     * A user's first device arrived or last one left. {@code online} lists who is here only while
+     * that list is short ({@code parley.presence.max-listed}): in a big room every join would
+     * otherwise send the whole room to the whole room. The count is always there.
+     */
+    record Presence(long roomId, String event, String user, int onlineCount, List<Online> online) implements ServerFrame {
         public String type() {
             return "presence";
         }
