@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * <p>
  * Lanes: one thread per lane, a room always in the same lane, so a room's committed events
  * leave in the order their transactions announced them. The timer runs pings, token expiries
- * and gap timeouts.
+ * and gap timeouts; closes that may wait run aside.
  */
 @ApplicationScoped
 public class DeliveryThreads {
@@ -33,6 +33,7 @@ public class DeliveryThreads {
     ManagedThreadFactory threads;
 
     private ExecutorService[] lanes;
+    private ExecutorService closer;
     private ScheduledThreadPoolExecutor timer;
 
     @PostConstruct
@@ -41,6 +42,7 @@ public class DeliveryThreads {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = Executors.newSingleThreadExecutor(threads);
         }
+        closer = Executors.newSingleThreadExecutor(threads);
         timer = new ScheduledThreadPoolExecutor(1, threads);
         // cancelled watches (a renewed token, a closed connection) leave the queue at once
         timer.setRemoveOnCancelPolicy(true);
@@ -51,12 +53,21 @@ public class DeliveryThreads {
         for (ExecutorService lane : lanes) {
             lane.shutdownNow();
         }
+        closer.shutdownNow();
         timer.shutdownNow();
     }
 
     /** Runs the task in the lane of {@code key} (a room id): after every task handed to that lane before. */
     public void inLane(long key, Runnable task) {
         lanes[(int) Math.floorMod(key, (long) lanes.length)].execute(guarded(task));
+    }
+
+    /**
+     * Runs a close that may wait (for a write stuck on a dead peer) on a thread of its own, so
+     * that the timer's pings and expiries never wait behind it.
+     */
+    public void closeAside(Runnable close) {
+        closer.execute(guarded(close));
     }
 
     public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {

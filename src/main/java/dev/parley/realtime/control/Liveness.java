@@ -56,10 +56,12 @@ public class Liveness {
         long idle = idleTimeout.toNanos();
         for (Connection c : registry.all()) {
             if (c.transport().hearsBack() && c.silentNanos() > idle) {
-                // no waiting for a write stuck on a dead peer: the container's own close
-                // callback does that, and the other connections' pings must not wait behind it
-                c.close(1001, "idle timeout");
-                registry.unregister(c, false);
+                // the container's close callback may wait for a write stuck on the dead peer:
+                // aside, so that the other connections' pings never wait behind it
+                threads.closeAside(() -> {
+                    c.close(1001, "idle timeout");
+                    registry.unregister(c, false);
+                });
             } else {
                 c.ping();
             }
