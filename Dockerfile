@@ -1,5 +1,5 @@
 # Parley on the official Payara Micro image (same version as the run command, JDK 17).
-# Build the WAR first:  mvn package   (it also puts the PostgreSQL driver in target/lib)
+# Build the WAR first:  ./mvnw package   (it also puts the PostgreSQL driver in target/lib)
 FROM payara/micro:6.2025.10-jdk17
 
 COPY --chown=payara server-config/ /opt/payara/server-config/
