@@ -340,6 +340,20 @@ public final class SseClient implements AutoCloseable {
         return ended.isDone();
     }
 
+    /** Waits for the stream to end and says how it ended; fails if it is still open after {@code timeout}. */
+    public String awaitEnd(Duration timeout) {
+        try {
+            return ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the stream is still open after " + timeout, e);
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     private Event poll(Duration timeout) {
         try {
             return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -18,6 +18,11 @@ public final class Users {
 
     /** A registered and logged-in user. */
     public record User(String name, String token, long id) {
+
+        /** The same user presenting another of their tokens. */
+        public User withToken(String other) {
+            return new User(name, other, id);
+        }
     }
 
     public static User create(Api api, String prefix) {

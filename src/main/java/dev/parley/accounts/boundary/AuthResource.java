@@ -1,6 +1,8 @@
 package dev.parley.accounts.boundary;
 
 import dev.parley.accounts.control.Accounts;
+import dev.parley.accounts.control.Bans;
+import dev.parley.accounts.control.Revocations;
 import dev.parley.accounts.control.Caller;
 import dev.parley.accounts.control.Passwords;
 import dev.parley.accounts.control.Tokens;
@@ -21,6 +23,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Instant;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 @Path("auth")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +44,15 @@ public class AuthResource {
 
     @Inject
     RateLimits rateLimits;
+
+    @Inject
+    Bans bans;
+
+    @Inject
+    Revocations revocations;
+
+    @Inject
+    JsonWebToken jwt;
 
     @POST
     @Path("register")
@@ -77,7 +90,19 @@ public class AuthResource {
         if (!passwords.matches(password, user == null ? null : user.passwordHash())) {
             throw Refusal.unauthorized("unknown username or wrong password");
         }
+        if (bans.isBanned(user.username())) {
+            throw Refusal.banned();
+        }
         return tokens.issue(user);
+    }
+
+    /** Gives the presented token back: refused from now until it expires, and its sockets and streams close with 1008. */
+    @POST
+    @Path("logout")
+    @RolesAllowed(ParleyApplication.USER)
+    public Response logout() {
+        revocations.revoke(jwt.getName(), jwt.getTokenID(), Instant.ofEpochSecond(jwt.getExpirationTime()));
+        return Response.noContent().build();
     }
 
     @POST

@@ -12,7 +12,6 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.IssuedToken;
 import dev.parley.accounts.entity.User;
-import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +47,12 @@ public class Tokens {
     @ConfigProperty(name = SigningKey.EXTERNAL_KEYS)
     Optional<String> publicKeyLocation;
 
+    @Inject
+    Revocations revocations;
+
+    @Inject
+    Bans bans;
+
     private Optional<SigningKey> key;
     private String keyId;
     private List<RSAPublicKey> verificationKeys;
@@ -72,8 +77,9 @@ public class Tokens {
      * Checks a token by the rules MP-JWT applies to REST (Payara's, read from its parser): RS256
      * with {@code typ: JWT}; {@code iss}, {@code sub}, {@code exp}, {@code iat} and {@code jti}
      * present; this issuer; issued before it expires and not expired; a known key; in the user
-     * group. One rule whatever carries the token. Empty when any check fails. The signature, the
-     * costly part, is checked last.
+     * group; not given back by logout, and its user not banned. One rule whatever carries the
+     * token. Empty when any check fails. The signature, the costly part, is checked before the
+     * look-ups that tell apart a real token's fate.
      */
     public Optional<Identity> verify(String token) {
         try {
@@ -91,12 +97,13 @@ public class Tokens {
             List<String> groups = claims.getStringListClaim("groups");
             if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getJWTID() == null
                     || expires == null || issued == null || !issued.before(expires) || !expires.after(new Date())
-                    || name == null || groups == null || !groups.contains(ParleyApplication.USER)) {
+                    || name == null || groups == null || !groups.contains(Identity.USER_GROUP)) {
                 return Optional.empty();
             }
             for (RSAPublicKey candidate : verificationKeys) {
                 if (jwt.verify(new RSASSAVerifier(candidate))) {
-                    return Optional.of(new Identity(name, expires.toInstant()));
+                    return revocations.isRevoked(claims.getJWTID()) || bans.isBanned(name) ? Optional.empty()
+                            : Optional.of(new Identity(name, claims.getJWTID(), expires.toInstant()));
                 }
             }
             return Optional.empty();
@@ -120,7 +127,7 @@ public class Tokens {
                 .subject(String.valueOf(user.id()))
                 .claim("upn", user.username())
                 .claim("preferred_username", user.username())
-                .claim("groups", List.of(ParleyApplication.USER))
+                .claim("groups", List.of(Identity.USER_GROUP))
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(expires))
                 .jwtID(UUID.randomUUID().toString())

@@ -112,9 +112,18 @@ public class Messages {
         if (message.senderId() != deleter.id() && room.ownerId() != deleter.id()) {
             throw Refusal.forbidden("only the sender or the room's owner may delete message " + seq);
         }
+        tombstone(roomId, message);
+    }
+
+    /** An admin deletes any message: the same tombstone and broadcast as the sender's own delete. */
+    public void moderate(long roomId, long seq) {
+        tombstone(roomId, find(roomId, seq));
+    }
+
+    private void tombstone(long roomId, Message message) {
         if (!message.isDeleted()) {
             message.delete();
-            deleted.fire(new MessageDeleted(roomId, seq, message.view().id()));
+            deleted.fire(new MessageDeleted(roomId, message.seq(), message.view().id()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.platform.boundary;
 
+import dev.parley.accounts.entity.Identity;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
@@ -17,5 +18,5 @@ import org.eclipse.microprofile.auth.LoginConfig;
 public class ParleyApplication extends Application {
 
     /** The group every Parley token carries. */
-    public static final String USER = "user";
+    public static final String USER = Identity.USER_GROUP;
 }

@@ -52,6 +52,10 @@ public class Refusal extends RuntimeException {
         return new Refusal(403, "forbidden", "Forbidden", detail, List.of());
     }
 
+    public static Refusal banned() {
+        return new Refusal(403, "banned", "Forbidden", "this account is banned", List.of());
+    }
+
     public static Refusal notMember(long roomId) {
         return new Refusal(403, "not_member", "Forbidden", "you are not a member of room " + roomId, List.of());
     }

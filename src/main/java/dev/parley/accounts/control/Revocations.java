@@ -1,0 +1,63 @@
+package dev.parley.accounts.control;
+
+import dev.parley.accounts.entity.AccessRevoked;
+import dev.parley.accounts.entity.RevokedToken;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tokens given back by logout. Every authenticated request asks, so the live ones are held in
+ * memory, read from the database once; the database keeps them across restarts until they
+ * would have expired anyway.
+ */
+@ApplicationScoped
+public class Revocations {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Event<AccessRevoked> revoked;
+
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    private volatile boolean loaded;
+
+    /** Refuses the token from now on, and closes what was opened with it once this commits. */
+    @Transactional
+    public void revoke(String username, String tokenId, Instant expiresAt) {
+        load();
+        Instant now = Instant.now();
+        // refused from here on, even before the commit: the safe side of a race
+        if (tokens.putIfAbsent(tokenId, expiresAt) == null) {
+            em.persist(new RevokedToken(tokenId, expiresAt));
+        }
+        tokens.values().removeIf(expiry -> !expiry.isAfter(now));
+        em.createNamedQuery(RevokedToken.EXPIRED).setParameter("now", now).executeUpdate();
+        revoked.fire(new AccessRevoked(username, tokenId, "logged out"));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean isRevoked(String tokenId) {
+        load();
+        return tokenId != null && tokens.containsKey(tokenId);
+    }
+
+    private void load() {
+        if (!loaded) {
+            synchronized (this) {
+                if (!loaded) {
+                    em.createNamedQuery(RevokedToken.LIVE, RevokedToken.class).setParameter("now", Instant.now())
+                            .getResultStream().forEach(token -> tokens.put(token.jti(), token.expiresAt()));
+                    loaded = true;
+                }
+            }
+        }
+    }
+}
