@@ -1,16 +1,24 @@
 package dev.parley.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.parley.support.ChatClient;
 import dev.parley.support.MicroProcess;
+import dev.parley.support.SseClient;
 import dev.parley.support.TestDatabase;
 import dev.parley.support.Users;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Stops the server and starts it again on the same data folder: nothing is lost. */
+/**
+ * Stops the server and starts it again on the same data folder: nothing is lost, a logged-out
+ * token stays refused, and the log holds no token, password or message body, although tokens
+ * travelled in query strings.
+ */
 @ExtendWith(TestDatabase.class)
 class RestartIT {
 
@@ -22,14 +30,26 @@ class RestartIT {
         String name;
         long room;
         String tokenBefore;
+        String loggedOut;
         try (MicroProcess first = MicroProcess.start(data, log)) {
             Users.User alice = Users.create(first.api(), "restart");
             name = alice.name();
             tokenBefore = alice.token();
+            loggedOut = first.api().post("/auth/login", "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD
+                    + "\"}", null).json().getString("token");
             room = first.api().post("/rooms", "{\"name\":\"Durable\"}", alice.token()).json().getJsonNumber("id").longValue();
-            for (int i = 1; i <= 3; i++) {
-                assertEquals(201, first.api().post("/rooms/" + room + "/messages", "{\"content\":\"kept " + i + "\"}",
-                        alice.token()).status());
+            try (ChatClient socket = ChatClient.to(first.api(), "/ws/chat?room=" + room + "&access_token=" + loggedOut).open();
+                    SseClient stream = SseClient.to(first.api(), "/rooms/" + room + "/events?access_token=" + loggedOut).open()) {
+                for (int i = 1; i <= 3; i++) {
+                    assertEquals(201, first.api().post("/rooms/" + room + "/messages", "{\"content\":\"kept " + i + "\"}",
+                            alice.token()).status());
+                }
+                for (int i = 1; i <= 3; i++) {
+                    assertEquals("kept " + i, stream.next("message", ChatClient.WAIT, "subscribed", "presence", "typing", "read").json()
+                            .getString("content"));
+                }
+                assertEquals(204, first.api().post("/auth/logout", null, loggedOut).status());
+                assertEquals(1008, socket.awaitClosure(ChatClient.WAIT).code());
             }
             first.stop();
         }
@@ -44,6 +64,11 @@ class RestartIT {
                     .map(m -> m.asJsonObject().getString("content")).toList());
             // the signing key was reused, so a token from before the restart is still good
             assertEquals(name, second.api().get("/me", tokenBefore).json().getString("username"));
+            assertEquals(401, second.api().get("/me", loggedOut).status(), "logout outlives a restart");
+        }
+        String written = Files.readString(log);
+        for (String secret : List.of(tokenBefore, loggedOut, Users.PASSWORD, "kept 1", "kept 2", "kept 3")) {
+            assertFalse(written.contains(secret), "the server log must not contain " + (secret.startsWith("ey") ? "a token" : secret));
         }
     }
 }
