@@ -20,7 +20,9 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.annotation.PostConstruct;
 import jakarta.transaction.Transactional;
+import java.util.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -32,6 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 @Transactional
 public class Messages {
+
+    private static final Logger LOG = Logger.getLogger(Messages.class.getName());
 
     public static final int MAX_CLIENT_ID = 64;
 
@@ -56,6 +60,16 @@ public class Messages {
     @Inject
     @ConfigProperty(name = "parley.message.max-length", defaultValue = "4000")
     int maxLength;
+
+    @PostConstruct
+    void checkAgainstSchema() {
+        if (maxLength > Message.CONTENT_COLUMN) {
+            // past the column the database would refuse the insert, as a 500: hold the limit to it instead
+            LOG.severe(() -> "parley.message.max-length=" + maxLength + " is larger than the content column ("
+                    + Message.CONTENT_COLUMN + " characters); using " + Message.CONTENT_COLUMN);
+            maxLength = Message.CONTENT_COLUMN;
+        }
+    }
 
     public Posted post(User sender, long roomId, Draft draft) {
         check(draft);

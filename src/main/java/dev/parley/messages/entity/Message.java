@@ -52,7 +52,10 @@ public class Message {
     @JoinColumn(name = "sender_id", nullable = false)
     private User sender;
 
-    @Column(nullable = false, length = 4000)
+    /** The content column's size (V1__schema.sql): no configured limit may exceed it. */
+    public static final int CONTENT_COLUMN = 4000;
+
+    @Column(nullable = false, length = CONTENT_COLUMN)
     private String content;
 
     @Column(name = "message_type", nullable = false, length = 20)

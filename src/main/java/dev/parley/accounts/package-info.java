@@ -1,0 +1,2 @@
+/** Accounts: registration, login, tokens, logout, bans and the admin group. */
+package dev.parley.accounts;

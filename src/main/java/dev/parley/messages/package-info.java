@@ -1,0 +1,2 @@
+/** Messages: the one send path, edits, deletes, history and direct messages. */
+package dev.parley.messages;

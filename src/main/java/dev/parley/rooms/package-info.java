@@ -1,0 +1,2 @@
+/** Rooms: public, private and direct rooms, memberships and read markers. */
+package dev.parley.rooms;

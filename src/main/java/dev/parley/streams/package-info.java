@@ -1,0 +1,2 @@
+/** Streams: a room as Server-Sent Events. */
+package dev.parley.streams;
