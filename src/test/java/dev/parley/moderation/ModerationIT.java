@@ -85,7 +85,8 @@ class ModerationIT {
                 api.request("/admin/users/" + carol.name() + "/disconnect", bob.token()).POST(HttpRequest.BodyPublishers.noBody()),
                 api.request("/admin/users/" + carol.name() + "/ban", bob.token()).PUT(HttpRequest.BodyPublishers.noBody()),
                 api.request("/admin/users/" + carol.name() + "/ban", bob.token()).DELETE(),
-                api.request("/admin/rooms/1/messages/1", bob.token()).DELETE());
+                api.request("/admin/rooms/1/messages/1", bob.token()).DELETE(),
+                api.request("/admin/rooms/1", bob.token()).DELETE());
         for (HttpRequest.Builder route : routes) {
             Api.Reply reply = api.send(route);
             assertProblem(403, reply);
@@ -184,6 +185,26 @@ class ModerationIT {
         JsonObject stored = rest.history(room, alice).get(0);
         assertTrue(stored.getBoolean("deleted"), stored::toString);
         assertProblem(404, api.delete("/admin/rooms/" + room + "/messages/" + (seq + 100), admin.token()));
+    }
+
+    @Test
+    void anAdminDeletesARoom() {
+        User alice = Users.create(api, "alice");
+        User bob = Users.create(api, "bob");
+        long room = rest.publicRoom(alice, bob);
+        rest.post(bob, room, "soon gone");
+        ChatClient pinned = open(SocketWaits.roomSocket(api, alice, room));
+        ChatClient personal = open(SocketWaits.multiplexed(api, bob, ""));
+
+        assertEquals(204, api.delete("/admin/rooms/" + room, admin.token()).status());
+        JsonObject removed = SocketWaits.awaitFrame(personal, f -> "room_removed".equals(ChatClient.type(f)), "room_removed");
+        assertEquals(room, removed.getJsonNumber("room_id").longValue(), removed::toString);
+        ChatClient.Closure closure = pinned.awaitClosure(WAIT);
+        assertEquals(4004, closure.code(), closure::toString);
+        assertProblem(404, api.get("/rooms/" + room, alice.token()));
+        assertTrue(rest.rooms(bob).stream().noneMatch(r -> r.getJsonNumber("id").longValue() == room), "gone from the list");
+        assertProblem(404, api.delete("/admin/rooms/" + room, admin.token()));
+        assertFalse(personal.isClosed(), "a multiplexed socket stays open");
     }
 
     @Test

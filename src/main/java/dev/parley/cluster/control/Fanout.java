@@ -55,7 +55,7 @@ public class Fanout {
     }
 
     void membershipEnded(@Observes(during = TransactionPhase.AFTER_SUCCESS) MembershipEnded event) {
-        publish(new RoomEvent.Left(event.roomId(), event.username()));
+        publish(new RoomEvent.Left(event.roomId(), event.username(), event.roomDeleted()));
     }
 
     private void publish(RoomEvent event) {

@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 @NamedQuery(name = Message.PAGE_DOWN, query = """
         select m from Message m join fetch m.sender
         where m.roomId = :room and m.seq > :after and m.seq < :before order by m.seq desc""")
+@NamedQuery(name = Message.OF_ROOM_DELETE, query = "delete from Message m where m.roomId = :room")
 @NamedQuery(name = Message.BY_SEQ, query = """
         select m from Message m join fetch m.sender where m.roomId = :room and m.seq = :seq""")
 public class Message {
@@ -33,6 +34,7 @@ public class Message {
     public static final String BY_CLIENT_ID = "Message.byClientId";
     public static final String PAGE_UP = "Message.pageUp";
     public static final String PAGE_DOWN = "Message.pageDown";
+    public static final String OF_ROOM_DELETE = "Message.ofRoomDelete";
     public static final String BY_SEQ = "Message.bySeq";
 
     public static final String TEXT = "text";

@@ -58,6 +58,13 @@ public class ModerationResource {
     }
 
     @DELETE
+    @Path("rooms/{roomId}")
+    public Response deleteRoom(@PathParam("roomId") long roomId) {
+        moderation.deleteRoom(caller.user(), roomId);
+        return Response.noContent().build();
+    }
+
+    @DELETE
     @Path("rooms/{roomId}/messages/{seq}")
     public Response deleteMessage(@PathParam("roomId") long roomId, @PathParam("seq") long seq) {
         moderation.deleteMessage(caller.user(), roomId, seq);

@@ -8,6 +8,7 @@ import dev.parley.messages.control.Messages;
 import dev.parley.moderation.entity.LiveConnection;
 import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.control.Disconnects;
+import dev.parley.rooms.control.Memberships;
 import dev.parley.realtime.control.SessionRegistry;
 import dev.parley.realtime.control.StreamTransport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,9 @@ public class Moderation {
 
     @Inject
     Messages messages;
+
+    @Inject
+    Memberships memberships;
 
     @Inject
     SessionRegistry registry;
@@ -83,6 +87,12 @@ public class Moderation {
         admins.require(admin);
         messages.moderate(roomId, seq);
         audit(admin, "delete-message", "room " + roomId + " seq " + seq);
+    }
+
+    public void deleteRoom(User admin, long roomId) {
+        admins.require(admin);
+        memberships.deleteRoom(roomId);
+        audit(admin, "delete-room", "room " + roomId);
     }
 
     private User user(String username) {

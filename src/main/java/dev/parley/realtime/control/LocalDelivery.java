@@ -53,7 +53,11 @@ public class LocalDelivery {
             }
             if (followed && !c.isPersonal() && c.rooms().isEmpty()) {
                 // a one-room socket or stream has nothing left to carry
-                c.closeAfterQueued(4003, "no longer a member");
+                if (event.roomDeleted()) {
+                    c.closeAfterQueued(4004, "room deleted");
+                } else {
+                    c.closeAfterQueued(4003, "no longer a member");
+                }
             }
         }
     }

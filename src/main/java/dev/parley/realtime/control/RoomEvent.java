@@ -21,7 +21,7 @@ public sealed interface RoomEvent {
     record Joined(long roomId, String username, long since) implements RoomEvent {
     }
 
-    /** A user is no longer a member: every connection of theirs stops following the room. */
-    record Left(long roomId, String username) implements RoomEvent {
+    /** A user is no longer a member, or the room is gone: every connection of theirs stops following it. */
+    record Left(long roomId, String username, boolean roomDeleted) implements RoomEvent {
     }
 }

@@ -11,6 +11,7 @@ import dev.parley.rooms.entity.MembershipStarted;
 import dev.parley.rooms.entity.Room;
 import dev.parley.rooms.entity.Visible;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.parley.messages.entity.Message;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -111,6 +112,24 @@ public class Memberships {
                 .findFirst()
                 .map(m -> m.view(room.ownerId()))
                 .orElseThrow(() -> Refusal.notFound("no member " + username));
+    }
+
+    /**
+     * Deletes a room with its messages and memberships (an admin's act): every member hears
+     * room_removed, and sockets and streams that carried only this room close with 4004.
+     */
+    public void deleteRoom(long roomId) {
+        Room room = em.find(Room.class, roomId, LockModeType.PESSIMISTIC_WRITE);
+        if (room == null) {
+            throw Refusal.roomNotFound(roomId);
+        }
+        for (Membership membership : memberships(roomId)) {
+            em.remove(membership);
+            ended.fire(new MembershipEnded(roomId, membership.user().username(), true));
+        }
+        em.createNamedQuery(Message.OF_ROOM_DELETE).setParameter("room", roomId).executeUpdate();
+        em.flush();
+        em.remove(room);
     }
 
     private List<Membership> memberships(long roomId) {
