@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,6 +61,22 @@ public class Bans {
     public boolean isBanned(String username) {
         load();
         return username != null && banned.contains(User.keyOf(username));
+    }
+
+    /**
+     * Reads the bans again, as set on any node that shares the database; returns the username
+     * keys banned since the last look, so that this node closes their connections too.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Set<String> refresh() {
+        Set<String> now = Set.copyOf(em.createNamedQuery(Ban.ALL_KEYS, String.class).getResultList());
+        Set<String> fresh = new HashSet<>(now);
+        fresh.removeAll(banned);
+        banned.retainAll(now);
+        banned.addAll(now);
+        boolean first = !loaded;
+        loaded = true;
+        return first ? Set.of() : fresh;
     }
 
     private void load() {

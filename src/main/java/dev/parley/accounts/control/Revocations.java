@@ -9,6 +9,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,7 +38,7 @@ public class Revocations {
         Instant now = Instant.now();
         // refused from here on, even before the commit: the safe side of a race
         if (tokens.putIfAbsent(tokenId, expiresAt) == null) {
-            em.persist(new RevokedToken(tokenId, expiresAt));
+            em.persist(new RevokedToken(tokenId, username, expiresAt));
         }
         tokens.values().removeIf(expiry -> !expiry.isAfter(now));
         em.createNamedQuery(RevokedToken.EXPIRED).setParameter("now", now).executeUpdate();
@@ -47,6 +49,25 @@ public class Revocations {
     public boolean isRevoked(String tokenId) {
         load();
         return tokenId != null && tokens.containsKey(tokenId);
+    }
+
+    /**
+     * Reads the tokens revoked since the last look, on any node that shares the database: the
+     * ones this node did not know yet, so that it can close their connections too.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<RevokedToken> refresh() {
+        Instant now = Instant.now();
+        List<RevokedToken> fresh = new ArrayList<>();
+        for (RevokedToken token : em.createNamedQuery(RevokedToken.LIVE, RevokedToken.class).setParameter("now", now)
+                .getResultList()) {
+            if (tokens.putIfAbsent(token.jti(), token.expiresAt()) == null && loaded) {
+                fresh.add(token);
+            }
+        }
+        loaded = true;
+        tokens.values().removeIf(expiry -> !expiry.isAfter(now));
+        return fresh;
     }
 
     private void load() {

@@ -21,15 +21,23 @@ public class RevokedToken {
     @Column(length = 64)
     private String jti;
 
+    @Column(nullable = false, length = 32)
+    private String username;
+
     @Column(name = "expires_at", nullable = false)
     private Instant expiresAt;
 
     protected RevokedToken() {
     }
 
-    public RevokedToken(String jti, Instant expiresAt) {
+    public RevokedToken(String jti, String username, Instant expiresAt) {
         this.jti = jti;
+        this.username = username;
         this.expiresAt = expiresAt;
+    }
+
+    public String username() {
+        return username;
     }
 
     public String jti() {
