@@ -34,6 +34,7 @@ public class DeliveryThreads {
 
     private ExecutorService[] lanes;
     private ExecutorService closer;
+    private ExecutorService housekeeper;
     private ScheduledThreadPoolExecutor timer;
 
     @PostConstruct
@@ -43,6 +44,7 @@ public class DeliveryThreads {
             lanes[i] = Executors.newSingleThreadExecutor(threads);
         }
         closer = Executors.newSingleThreadExecutor(threads);
+        housekeeper = Executors.newSingleThreadExecutor(threads);
         timer = new ScheduledThreadPoolExecutor(1, threads);
         // cancelled watches (a renewed token, a closed connection) leave the queue at once
         timer.setRemoveOnCancelPolicy(true);
@@ -54,6 +56,7 @@ public class DeliveryThreads {
             lane.shutdownNow();
         }
         closer.shutdownNow();
+        housekeeper.shutdownNow();
         timer.shutdownNow();
     }
 
@@ -68,6 +71,14 @@ public class DeliveryThreads {
      */
     public void closeAside(Runnable close) {
         closer.execute(guarded(close));
+    }
+
+    /**
+     * Runs periodic work that waits on the database or another server on a thread of its own,
+     * so that neither the timer's pings nor the closes wait behind a slow look-up.
+     */
+    public void aside(Runnable work) {
+        housekeeper.execute(guarded(work));
     }
 
     public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {

@@ -48,7 +48,7 @@ public class Disconnects {
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         long period = Math.max(100, refreshInterval.toMillis());
         // the look-up runs beside the timer, never on it: pings and expiries must not wait for the database
-        threads.every(() -> threads.closeAside(this::refresh), period, TimeUnit.MILLISECONDS);
+        threads.every(() -> threads.aside(this::refresh), period, TimeUnit.MILLISECONDS);
     }
 
     void refresh() {
