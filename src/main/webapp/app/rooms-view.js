@@ -61,6 +61,7 @@ export function roomsView(store, chat) {
     try {
       const room = await chat.createRoom(name.value.trim(), visibility);
       name.value = "";
+      event.target.closest("details").open = false;
       await chat.open(room.id);
     } catch (e) {
       say(error, e);
