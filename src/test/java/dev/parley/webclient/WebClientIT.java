@@ -1,0 +1,188 @@
+package dev.parley.webclient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.Api;
+import dev.parley.support.Browsers;
+import dev.parley.support.ChatPage;
+import dev.parley.support.Deployments;
+import dev.parley.support.ParleyTest;
+import dev.parley.support.Users;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+
+/**
+ * The web client in two real headless Chromium browsers against a real server: alice and bob
+ * sign up through the page, meet in one room and chat; then bob's connection is cut in the ways
+ * a phone's would be. The browsers and the room are shared by the tests, in order, as one
+ * conversation (each browser and server costs seconds to start on two cores).
+ */
+@ExtendWith(Browsers.class)
+@ParleyTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebClientIT {
+
+    static ChatPage alice;
+    static ChatPage bob;
+    static String room;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.parley();
+    }
+
+    @ArquillianResource
+    URL url;
+
+    @BeforeEach
+    void browsers() {
+        if (alice == null) {
+            URI page = URI.create(new Api(url).base() + "/");
+            alice = new ChatPage(page, 1100, 760);
+            bob = new ChatPage(page, 1100, 760);
+        }
+    }
+
+    @AfterEach
+    void noScriptErrors() {
+        assertEquals(List.of(), alice.consoleErrors(), "alice's console");
+        assertEquals(List.of(), bob.consoleErrors(), "bob's console");
+    }
+
+    @AfterAll
+    static void close() {
+        for (ChatPage page : new ChatPage[] {alice, bob}) {
+            if (page != null) {
+                page.close();
+            }
+        }
+        alice = bob = null;
+    }
+
+    @Test
+    @Order(1)
+    void twoBrowsersSignUpMeetInARoomAndChatBothWays() throws IOException {
+        alice.signUp(Users.unique("alice"), Users.PASSWORD);
+        bob.signUp(Users.unique("bob"), Users.PASSWORD);
+        room = Users.unique("lobby");
+        alice.createRoom(room);
+        bob.joinPublicRoom(room);
+
+        alice.send("Hello from alice");
+        bob.awaitMessage("Hello from alice");
+        bob.send("Hi alice, bob here");
+        alice.awaitMessage("Hi alice, bob here");
+        assertEquals(List.of("Hello from alice", "Hi alice, bob here"), alice.messages());
+        assertEquals(alice.messages(), bob.messages());
+
+        String aliceName = alice.driver().findElement(By.id("who")).getText();
+        String bobName = bob.driver().findElement(By.id("who")).getText();
+        alice.await("bob online for alice", d -> alice.online().contains(bobName));
+        bob.await("alice online for bob", d -> bob.online().contains(aliceName));
+
+        bob.field("Message").sendKeys("bob is writing something");
+        alice.await("bob typing", d -> alice.typing().equals(bobName + " is typing…"));
+        alice.field("Message").sendKeys("and so is alice");
+        bob.await("alice typing", d -> bob.typing().equals(aliceName + " is typing…"));
+        bob.button("Send").click();
+        alice.awaitMessage("bob is writing something");
+        alice.button("Send").click();
+        bob.awaitMessage("and so is alice");
+
+        alice.await("bob's read marker", d -> alice.texts("#messages .seen").contains("Seen by " + bobName));
+        Path shot = Path.of(System.getProperty("parley.build.dir", "target"), "webclient-chat.png");
+        Files.write(shot, alice.screenshot());
+    }
+
+    @Test
+    @Order(2)
+    void theFieldsAndTheLogHaveAccessibleNames() {
+        assertEquals("Message", alice.field("Message").getAccessibleName());
+        assertEquals("Send", alice.button("Send").getAccessibleName());
+        assertEquals("log", alice.driver().findElement(By.id("messages")).getAttribute("role"));
+        String url = (String) alice.script("return location.href");
+        assertTrue(!url.contains("token"), "the token stays out of the page URL: " + url);
+    }
+
+    @Test
+    @Order(3)
+    void aCutSocketShowsReconnectingThenExactlyTheMissedMessagesInOrder() {
+        bob.networkLost();
+        bob.awaitState("Reconnecting");
+        List<String> burst = IntStream.rangeClosed(1, 20).mapToObj(i -> "burst " + i).toList();
+        burst.forEach(alice::send);
+        alice.await("alice's 20 stored", d -> alice.messages().containsAll(burst) && alice.pending().isEmpty());
+        assertTrue(bob.messages().stream().noneMatch(burst::contains), "bob was offline: " + bob.messages());
+
+        bob.networkBack();
+        bob.awaitState("Online");
+        bob.await("the 20 at bob", d -> bob.messages().containsAll(burst));
+        assertEquals(burst, bob.messages().stream().filter(m -> m.startsWith("burst ")).toList());
+        assertEquals(alice.messages(), bob.messages());
+
+        // the same after the socket itself is closed under the page: it reconnects on its own
+        bob.script("window.parley.dropSocket()");
+        bob.awaitState("Reconnecting");
+        bob.awaitState("Online");
+        alice.send("after the drop");
+        bob.awaitMessage("after the drop");
+        assertEquals(alice.messages(), bob.messages());
+    }
+
+    @Test
+    @Order(4)
+    void aMessageWrittenOfflineArrivesOnceAfterTheReconnect() {
+        bob.networkLost();
+        bob.awaitState("Reconnecting");
+        bob.send("written offline");
+        bob.await("shown as pending", d -> bob.pending().equals(List.of("written offline")));
+
+        bob.networkBack();
+        bob.awaitState("Online");
+        alice.awaitMessage("written offline");
+        bob.await("no longer pending", d -> bob.pending().isEmpty() && bob.messages().contains("written offline"));
+        assertEquals(1, alice.messages().stream().filter("written offline"::equals).count(), alice.messages()::toString);
+        assertEquals(alice.messages(), bob.messages());
+    }
+
+    @Test
+    @Order(5)
+    void markupInAMessageIsShownAsText() {
+        String markup = "<script>window.parleyRan = true</script><b>bold?</b><img src=x onerror=\"window.parleyRan = true\">";
+        alice.send(markup);
+        bob.awaitMessage(markup);
+        assertTrue(bob.driver().findElements(By.cssSelector("#messages b, #messages script, #messages img")).isEmpty());
+        assertNull(bob.script("return window.parleyRan"));
+        assertNull(alice.script("return window.parleyRan"));
+    }
+
+    @Test
+    @Order(6)
+    void thePageFitsA360PixelScreen() {
+        bob.driver().manage().window().setSize(new Dimension(360, 740));
+        bob.await("no sideways scrolling", d -> ((Number) bob.script(
+                "return document.documentElement.scrollWidth")).intValue() <= 360);
+        assertTrue(bob.field("Message").isDisplayed());
+        assertTrue(bob.button("Send").isDisplayed());
+    }
+}
