@@ -21,6 +21,7 @@ export class Chat {
     this.typingSent = 0;
     this.typingStop = null;
     this.readSent = new Map();       // room id -> seq last reported read
+    this.reconnected = false;        // a later "connected" is a reconnect: re-read the room list
     socket.addEventListener("frame", (e) => this.onFrame(e.detail));
     socket.addEventListener("state", (e) => {
       store.connection = e.detail;
@@ -39,17 +40,32 @@ export class Chat {
   }
 
   stop() {
+    this.reconnected = false;
     this.socket.stop();
     this.subscribed.clear();
     this.ackTimers.forEach(clearTimeout);
     this.ackTimers.clear();
   }
 
+  /**
+   * Reads the room list. For rooms the client already follows it keeps its own last_seq and
+   * unread: the server's may be ahead of what reached this page, and `since` must name what the
+   * client holds, or a resume would skip messages. Rooms joined elsewhere get subscribed.
+   */
   async loadRooms() {
     const [rooms, directs] = await Promise.all([this.api.rooms(), this.api.directs()]);
     const peers = new Map(directs.map((d) => [d.room_id, d.user]));
     for (const room of rooms) {
-      this.store.putRoom({ ...room, peer: peers.get(room.id) });
+      const known = this.store.rooms.get(room.id);
+      const followed = known?.member && room.member;
+      this.store.putRoom(followed
+        ? { ...room, peer: peers.get(room.id), last_seq: known.last_seq, unread: known.unread }
+        : { ...room, peer: peers.get(room.id) });
+      if (room.member && !followed && this.socket.open) this.subscribe(this.store.rooms.get(room.id));
+    }
+    const listed = new Set(rooms.map((r) => r.id));
+    for (const id of [...this.store.rooms.keys()]) {
+      if (!listed.has(id)) this.store.dropRoom(id);
     }
   }
 
@@ -64,6 +80,9 @@ export class Chat {
         for (const room of store.rooms.values()) {
           if (room.member) this.subscribe(room);
         }
+        // rooms joined or left elsewhere while this socket was away
+        if (this.reconnected) this.loadRooms().catch(() => {});
+        this.reconnected = true;
         break;
       case "subscribed":
         this.onSubscribed(frame);
@@ -190,8 +209,14 @@ export class Chat {
       const directs = await this.api.directs().catch(() => []);
       peer = directs.find((d) => d.room_id === room.id)?.user;
     }
-    // a room just joined: what came before counts as read, so resume from the read marker
-    this.store.putRoom({ ...room, peer, last_seq: known?.last_seq ?? room.last_seq - room.unread });
+    // resume from what this page holds of the room, or else from the read marker: on joining,
+    // what came before counts as read
+    const held = Math.max(this.store.timelines.get(room.id)?.newest ?? 0, this.subscribed.has(room.id) ? known.last_seq : 0);
+    const marker = room.last_seq - room.unread;
+    // the replay after the marker counts its messages as unread again: start that count at 0
+    this.store.putRoom(held > marker
+      ? { ...room, peer, last_seq: held, unread: known?.unread ?? 0 }
+      : { ...room, peer, last_seq: marker, unread: 0 });
     this.subscribe(this.store.rooms.get(room.id));
   }
 

@@ -9,6 +9,8 @@ export class Session extends EventTarget {
     this.api = api;
     this.current = load();
     this.timer = null;
+    // a reload keeps the token: its renewal must be planned again
+    if (this.current) this.planRenewal();
   }
 
   get token() { return this.current?.token ?? null; }

@@ -85,19 +85,50 @@ public final class ChatPage implements AutoCloseable {
     }
 
     public void createRoom(String name) {
-        driver.findElement(By.xpath("//summary[normalize-space()='New room']")).click();
+        createRoom(name, false);
+    }
+
+    public void createRoom(String name, boolean isPrivate) {
+        unfold("New room");
         field("Room name").sendKeys(name);
+        driver.findElement(By.xpath("//label[normalize-space()='" + (isPrivate ? "Private" : "Public") + "']/input")).click();
         button("Create room").click();
         awaitRoomTitle(name);
     }
 
+    /** Opens a folded section of the sidebar, afresh if it was open (opening it reloads its list). */
+    public void unfold(String summary) {
+        WebElement section = driver.findElement(By.xpath("//summary[normalize-space()='" + summary + "']"));
+        if (section.findElement(By.xpath("..")).getAttribute("open") != null) {
+            section.click();
+        }
+        section.click();
+    }
+
     public void joinPublicRoom(String name) {
-        driver.findElement(By.xpath("//summary[normalize-space()='Browse public rooms']")).click();
+        unfold("Browse public rooms");
         WebElement join = await("a Join button for " + name,
                 d -> d.findElements(By.cssSelector("#public-rooms button[aria-label='Join " + name + "']"))
                         .stream().findFirst().orElse(null));
         join.click();
         awaitRoomTitle(name);
+    }
+
+    /** Waits for a room in the user's list (it may arrive by a room_added frame) and opens it. */
+    public void openRoom(String title) {
+        await("room " + title + " listed", d -> d.findElements(By.xpath(
+                "//ul[@id='my-rooms']//button[.//span[@class='room-name' and text()='" + title + "']]"))
+                .stream().findFirst().orElse(null)).click();
+        awaitRoomTitle(title);
+    }
+
+    /** The unread badge of a room in the list; 0 when there is none. */
+    public int unread(String title) {
+        Object count = script("""
+                const name = [...document.querySelectorAll('#my-rooms .room-name')].find(e => e.textContent === arguments[0]);
+                const badge = name && name.parentElement.querySelector('.unread');
+                return badge ? Number(badge.textContent) : 0""", title);
+        return ((Number) count).intValue();
     }
 
     public void awaitRoomTitle(String name) {

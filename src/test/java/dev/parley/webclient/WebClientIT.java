@@ -178,6 +178,79 @@ class WebClientIT {
 
     @Test
     @Order(6)
+    void olderPagesComeInWhenScrollingUp() {
+        Api api = new Api(url);
+        Users.User carol = Users.create(api, "carol");
+        String history = Users.unique("history");
+        var created = api.post("/rooms", "{\"name\":\"" + history + "\"}", carol.token());
+        assertEquals(201, created.status(), created::toString);
+        long roomId = created.json().getJsonNumber("id").longValue();
+        List<String> written = IntStream.rangeClosed(1, 120).mapToObj(i -> "old " + i).toList();
+        for (String content : written) {
+            var posted = api.post("/rooms/" + roomId + "/messages", "{\"content\":\"" + content + "\"}", carol.token());
+            assertEquals(201, posted.status(), posted::toString);
+        }
+
+        bob.joinPublicRoom(history);
+        bob.await("the latest page", d -> bob.messages().equals(written.subList(70, 120)));
+        bob.await("every older page", d -> {
+            bob.script("document.getElementById('messages').scrollTop = 0");
+            return bob.messages().size() == written.size();
+        });
+        assertEquals(written, bob.messages());
+    }
+
+    @Test
+    @Order(7)
+    void ownMessagesCanBeEditedAndDeleted() {
+        bob.openRoom(room);
+        bob.send("a mesage with a typo");
+        alice.awaitMessage("a mesage with a typo");
+        bob.await("stored", d -> bob.messages().contains("a mesage with a typo"));
+        String own = "//li[@data-seq][p[contains(@class,'content') and text()='%s']]";
+        bob.driver().findElement(By.xpath(own.formatted("a mesage with a typo") + "//button[text()='Edit']")).click();
+        bob.field("Edit message").clear();
+        bob.field("Edit message").sendKeys("a message without a typo");
+        bob.button("Save").click();
+        alice.awaitMessage("a message without a typo");
+        assertEquals("(edited)", alice.driver().findElement(
+                By.xpath(own.formatted("a message without a typo") + "//span[@class='edited']")).getText());
+        assertTrue(!alice.messages().contains("a mesage with a typo"));
+
+        bob.driver().findElement(By.xpath(own.formatted("a message without a typo") + "//button[text()='Delete']")).click();
+        bob.driver().switchTo().alert().accept();
+        alice.await("the tombstone", d -> !alice.messages().contains("a message without a typo")
+                && alice.messages().get(alice.messages().size() - 1).equals("This message was deleted."));
+        assertEquals(alice.messages(), bob.messages());
+    }
+
+    @Test
+    @Order(8)
+    void privateRoomsTakeMembersAndDirectConversationsStartByUsername() {
+        String aliceName = alice.driver().findElement(By.id("who")).getText();
+        String bobName = bob.driver().findElement(By.id("who")).getText();
+        String secret = Users.unique("secret");
+        alice.createRoom(secret, true);
+        alice.field("Add member").sendKeys(bobName);
+        alice.button("Add").click();
+        bob.openRoom(secret);
+        alice.send("only for bob");
+        bob.awaitMessage("only for bob");
+
+        bob.unfold("Direct conversation");
+        bob.field("Their username").sendKeys(aliceName);
+        bob.field("First message").sendKeys("psst, alice");
+        bob.button("Start conversation").click();
+        bob.awaitRoomTitle("@" + aliceName);
+        bob.awaitMessage("psst, alice");
+        alice.await("an unread direct message", d -> alice.unread("@" + bobName) == 1);
+        alice.openRoom("@" + bobName);
+        alice.awaitMessage("psst, alice");
+        alice.await("read now", d -> alice.unread("@" + bobName) == 0);
+    }
+
+    @Test
+    @Order(9)
     void thePageFitsA360PixelScreen() {
         bob.driver().manage().window().setSize(new Dimension(360, 740));
         bob.await("no sideways scrolling", d -> ((Number) bob.script(
