@@ -117,8 +117,12 @@ export class Chat {
       case "error":
         this.onError(frame);
         break;
+      case "authenticated":
+        // the socket now lives by the renewed token
+        store.socketTokenExpiry = frame.expires_at;
+        break;
       default:
-        break; // pong, authenticated: nothing to do
+        break; // pong: nothing to do
     }
   }
 

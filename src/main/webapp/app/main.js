@@ -69,7 +69,9 @@ session.addEventListener("expired", () => leave("Your session has ended. Please 
 // it gives access to nothing the page's user could not already do.
 window.parley = Object.freeze({
   dropSocket: () => socket.drop(),
-  state: () => store.connection,
+  renewToken: () => session.renew(),
+  tokenExpiry: () => session.current?.expires_at ?? null,
+  socketTokenExpiry: () => store.socketTokenExpiry ?? null,
 });
 
 if (session.signedIn) enter();

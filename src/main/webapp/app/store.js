@@ -17,6 +17,7 @@ export class Store extends EventTarget {
     this.typing = new Map();       // room id -> Map(username -> until)
     this.readers = new Map();      // room id -> Map(username -> seq)
     this.connection = "idle";
+    this.socketTokenExpiry = null;   // from the last `authenticated` frame
   }
 
   changed(what, roomId = null) {

@@ -251,6 +251,20 @@ class WebClientIT {
 
     @Test
     @Order(9)
+    void aRenewedTokenReachesTheOpenSocket() {
+        String before = (String) alice.script("return sessionStorage.getItem('parley.session')");
+        assertEquals(Boolean.TRUE, alice.script("return window.parley.renewToken()"));
+        String after = (String) alice.script("return sessionStorage.getItem('parley.session')");
+        assertTrue(!before.equals(after), "a new token in sessionStorage");
+        String expiry = (String) alice.script("return window.parley.tokenExpiry()");
+        alice.await("the socket authenticated with it", d -> expiry.equals(alice.script("return window.parley.socketTokenExpiry()")));
+        assertEquals("Online", alice.state());
+        alice.send("still here after the renewal");
+        bob.awaitMessage("still here after the renewal");
+    }
+
+    @Test
+    @Order(10)
     void thePageFitsA360PixelScreen() {
         bob.driver().manage().window().setSize(new Dimension(360, 740));
         bob.await("no sideways scrolling", d -> ((Number) bob.script(
