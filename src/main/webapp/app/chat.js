@@ -22,6 +22,7 @@ export class Chat {
     this.typingStop = null;
     this.readSent = new Map();       // room id -> seq last reported read
     this.reconnected = false;        // a later "connected" is a reconnect: re-read the room list
+    this.readTimer = null;
     socket.addEventListener("frame", (e) => this.onFrame(e.detail));
     socket.addEventListener("state", (e) => {
       store.connection = e.detail;
@@ -343,15 +344,21 @@ export class Chat {
   markRead() {
     const room = this.store.activeRoom;
     if (!room || !room.member || document.visibilityState !== "visible") return;
-    const seq = room.last_seq ?? 0;
     if (room.unread) {
       room.unread = 0;
       this.store.changed("rooms");
     }
-    if (seq > (this.readSent.get(room.id) ?? 0) && this.subscribed.has(room.id)) {
-      this.readSent.set(room.id, seq);
-      this.socket.send({ type: "read", room_id: room.id, seq });
-    }
+    // one read frame for a burst of messages, not one each
+    if (this.readTimer) return;
+    this.readTimer = setTimeout(() => {
+      this.readTimer = null;
+      const seen = this.store.activeRoom;
+      const seq = seen?.last_seq ?? 0;
+      if (seen && seq > (this.readSent.get(seen.id) ?? 0) && this.subscribed.has(seen.id)
+          && this.socket.send({ type: "read", room_id: seen.id, seq })) {
+        this.readSent.set(seen.id, seq);
+      }
+    }, 250);
   }
 
   async createRoom(name, visibility) {

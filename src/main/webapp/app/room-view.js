@@ -62,9 +62,10 @@ export function roomView(store, chat) {
     const atBottom = distance - log.clientHeight < NEAR_EDGE_PX;
     const wanted = [];
     for (const message of messages) {
-      const seen = seenAt.get(message.seq) ?? [];
-      const signature = JSON.stringify([message.content, message.edited_at, message.deleted, seen, editing === message.seq]);
-      wanted.push(entry(`m${message.seq}`, signature, () => messageNode(room, message, seen)));
+      const signature = JSON.stringify([message.content, message.edited_at, message.deleted, editing === message.seq]);
+      const made = entry(`m${message.seq}`, signature, () => messageNode(room, message));
+      showSeen(made.node, seenAt.get(message.seq) ?? []);
+      wanted.push(made);
     }
     for (const item of pending) {
       const signature = JSON.stringify([item.state, item.error]);
@@ -109,7 +110,7 @@ export function roomView(store, chat) {
     return bySeq;
   }
 
-  function messageNode(room, message, seen) {
+  function messageNode(room, message) {
     const mine = message.sender === store.me?.username;
     const node = el("li", { class: `msg${mine ? " mine" : ""}`, dataset: { seq: message.seq } },
       el("div", { class: "meta" },
@@ -128,8 +129,19 @@ export function roomView(store, chat) {
           el("button", { type: "button", "aria-label": `Delete message ${message.seq}`, onclick: () => remove(room, message) }, "Delete")));
       }
     }
-    if (seen.length) node.append(el("p", { class: "seen" }, `Seen by ${seen.join(", ")}`));
     return node;
+  }
+
+  // read markers move often: they are updated in place, so the message's buttons keep focus
+  function showSeen(node, seen) {
+    let line = node.querySelector(":scope > .seen");
+    if (seen.length === 0) {
+      line?.remove();
+      return;
+    }
+    if (!line) node.append((line = el("p", { class: "seen" })));
+    const text = `Seen by ${seen.join(", ")}`;
+    if (line.textContent !== text) line.textContent = text;
   }
 
   function pendingNode(item) {

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -54,7 +55,16 @@ public final class ChatPage implements AutoCloseable {
 
     /** Waits, polling often, until {@code condition} gives something other than null or false. */
     public <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).withMessage(what).until(condition);
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).withMessage(what)
+                .ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /** Clicks what {@code where} finds, finding it again if a live update re-drew it meanwhile. */
+    public void click(By where) {
+        await("click " + where, d -> {
+            d.findElement(where).click();
+            return true;
+        });
     }
 
     /** The form control whose label reads {@code label}: checks the label is really tied to it. */

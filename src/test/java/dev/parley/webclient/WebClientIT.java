@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -45,6 +46,8 @@ class WebClientIT {
     static ChatPage alice;
     static ChatPage bob;
     static String room;
+    static Users.User carol;
+    static long historyRoom;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -180,16 +183,13 @@ class WebClientIT {
     @Order(6)
     void olderPagesComeInWhenScrollingUp() {
         Api api = new Api(url);
-        Users.User carol = Users.create(api, "carol");
+        carol = Users.create(api, "carol");
         String history = Users.unique("history");
         var created = api.post("/rooms", "{\"name\":\"" + history + "\"}", carol.token());
         assertEquals(201, created.status(), created::toString);
-        long roomId = created.json().getJsonNumber("id").longValue();
+        historyRoom = created.json().getJsonNumber("id").longValue();
         List<String> written = IntStream.rangeClosed(1, 120).mapToObj(i -> "old " + i).toList();
-        for (String content : written) {
-            var posted = api.post("/rooms/" + roomId + "/messages", "{\"content\":\"" + content + "\"}", carol.token());
-            assertEquals(201, posted.status(), posted::toString);
-        }
+        written.forEach(content -> postAsCarol(api, content));
 
         bob.joinPublicRoom(history);
         bob.await("the latest page", d -> bob.messages().equals(written.subList(70, 120)));
@@ -202,13 +202,41 @@ class WebClientIT {
 
     @Test
     @Order(7)
+    void anOutageLongerThanTheReplayIsPagedInThroughRest() {
+        // the test server replays at most 120 missed messages (parley.recovery.max-messages)
+        Api api = new Api(url);
+        bob.networkLost();
+        bob.awaitState("Reconnecting");
+        List<String> missed = IntStream.rangeClosed(1, 130).mapToObj(i -> "missed " + i).toList();
+        missed.forEach(content -> postAsCarol(api, content));
+        bob.networkBack();
+        bob.awaitState("Online");
+        bob.await("the 130 at bob", d -> bob.messages().containsAll(missed));
+        List<String> all = new ArrayList<>(IntStream.rangeClosed(1, 120).mapToObj(i -> "old " + i).toList());
+        all.addAll(missed);
+        assertEquals(all, bob.messages());
+    }
+
+    private static void postAsCarol(Api api, String content) {
+        var posted = api.post("/rooms/" + historyRoom + "/messages", "{\"content\":\"" + content + "\"}", carol.token());
+        assertEquals(201, posted.status(), posted::toString);
+    }
+
+    @Test
+    @Order(8)
     void ownMessagesCanBeEditedAndDeleted() {
         bob.openRoom(room);
         bob.send("a mesage with a typo");
         alice.awaitMessage("a mesage with a typo");
         bob.await("stored", d -> bob.messages().contains("a mesage with a typo"));
         String own = "//li[@data-seq][p[contains(@class,'content') and text()='%s']]";
-        bob.driver().findElement(By.xpath(own.formatted("a mesage with a typo") + "//button[text()='Edit']")).click();
+        By edit = By.xpath(own.formatted("a mesage with a typo") + "//button[text()='Edit']");
+        bob.await("the edit form", d -> {
+            if (d.findElements(By.id("edit-input")).isEmpty()) {
+                d.findElement(edit).click();
+            }
+            return !d.findElements(By.id("edit-input")).isEmpty();
+        });
         bob.field("Edit message").clear();
         bob.field("Edit message").sendKeys("a message without a typo");
         bob.button("Save").click();
@@ -217,7 +245,7 @@ class WebClientIT {
                 By.xpath(own.formatted("a message without a typo") + "//span[@class='edited']")).getText());
         assertTrue(!alice.messages().contains("a mesage with a typo"));
 
-        bob.driver().findElement(By.xpath(own.formatted("a message without a typo") + "//button[text()='Delete']")).click();
+        bob.click(By.xpath(own.formatted("a message without a typo") + "//button[text()='Delete']"));
         bob.driver().switchTo().alert().accept();
         alice.await("the tombstone", d -> !alice.messages().contains("a message without a typo")
                 && alice.messages().get(alice.messages().size() - 1).equals("This message was deleted."));
@@ -225,7 +253,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void privateRoomsTakeMembersAndDirectConversationsStartByUsername() {
         String aliceName = alice.driver().findElement(By.id("who")).getText();
         String bobName = bob.driver().findElement(By.id("who")).getText();
@@ -250,7 +278,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aRenewedTokenReachesTheOpenSocket() {
         String before = (String) alice.script("return sessionStorage.getItem('parley.session')");
         assertEquals(Boolean.TRUE, alice.script("return window.parley.renewToken()"));
@@ -264,7 +292,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void thePageFitsA360PixelScreen() {
         bob.driver().manage().window().setSize(new Dimension(360, 740));
         bob.await("no sideways scrolling", d -> ((Number) bob.script(
