@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,6 +21,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 public class Browsers implements BeforeAllCallback {
 
+    private static final Logger LOG = Logger.getLogger(Browsers.class.getName());
+
     static final File CHROMIUM = new File(System.getProperty("parley.chromium", "/usr/bin/chromium"));
     static final File CHROMEDRIVER = new File(System.getProperty("parley.chromedriver", "/usr/bin/chromedriver"));
 
@@ -33,6 +36,8 @@ public class Browsers implements BeforeAllCallback {
         if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException(message + "; under CI=true this fails instead of skipping");
         }
+        // a class skipped in beforeAll shows as 0 tests in the reports: say why where people look
+        LOG.warning(context.getDisplayName() + ": " + message + ": skipping");
         Assumptions.abort(message + ": skipping");
     }
 
