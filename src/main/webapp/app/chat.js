@@ -216,7 +216,7 @@ export class Chat {
     }
     // resume from what this page holds of the room, or else from the read marker: on joining,
     // what came before counts as read
-    const held = Math.max(this.store.timelines.get(room.id)?.newest ?? 0, this.subscribed.has(room.id) ? known.last_seq : 0);
+    const held = Math.max(this.store.timelines.get(room.id)?.newest ?? 0, this.subscribed.has(room.id) ? known?.last_seq ?? 0 : 0);
     const marker = room.last_seq - room.unread;
     // the replay after the marker counts its messages as unread again: start that count at 0
     this.store.putRoom(held > marker
