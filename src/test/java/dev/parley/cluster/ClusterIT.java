@@ -212,6 +212,32 @@ class ClusterIT {
                 accepted + " of " + 2 * BURST + " accepted in " + seconds + " s");
     }
 
+    /** Not a benchmark (the machine is shared): a sanity bound, and the numbers in the test's output. */
+    @Test
+    @Order(7)
+    void aMessageReachesTheOtherNodeAboutAsFastAsItsOwn() {
+        User olga = Users.create(a, "olga");
+        User paul = Users.create(b, "paul");
+        long room = roomOfBoth(olga, paul);
+        List<Long> own = new ArrayList<>();
+        List<Long> other = new ArrayList<>();
+        try (ChatClient onA = inRoom(a, olga, room); ChatClient onB = inRoom(b, paul, room)) {
+            for (int i = 0; i < 30; i++) {
+                long sent = System.nanoTime();
+                post(a, olga, room, "timed " + i);
+                onA.next("message", WAIT, "presence");
+                own.add((System.nanoTime() - sent) / 1_000_000);
+                onB.next("message", WAIT, "presence");
+                other.add((System.nanoTime() - sent) / 1_000_000);
+            }
+        }
+        List<Long> ownSorted = own.stream().sorted().toList();
+        List<Long> otherSorted = other.stream().sorted().toList();
+        System.out.printf("REST send on A to arrival, ms: A's socket p50 %d max %d; B's socket p50 %d max %d%n",
+                ownSorted.get(15), ownSorted.get(29), otherSorted.get(15), otherSorted.get(29));
+        assertTrue(otherSorted.get(29) < 5000, "cross-node arrival within 5 s: " + other);
+    }
+
     @Test
     @Order(10)
     void whileRedisIsAwayEachNodeServesItsOwnAndTheOtherCatchesUpWithoutReconnecting() throws Exception {
