@@ -68,6 +68,7 @@ public class ClusterBus {
 
     private final String node = UUID.randomUUID().toString();
     private ScheduledFuture<?> ticks;
+    private boolean unreachableLogged;
 
     void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
         if (!enabled()) {
@@ -135,10 +136,13 @@ public class ClusterBus {
         try {
             link.open(uri.orElseThrow(), timeout, Map.of(channel(), this::received, presence.channel(), presence::received),
                     () -> threads.schedule(this::reconnected, 0, TimeUnit.MILLISECONDS));
+            unreachableLogged = false;
             reconnected();
         } catch (RuntimeException unreachable) {
-            LOG.warning(() -> "Redis at the configured parley.redis.uri is not reachable (" + unreachable.getMessage()
-                    + "); serving this node's connections, trying again");
+            // once, not at every tick of the retry
+            LOG.log(unreachableLogged ? Level.FINE : Level.WARNING, () -> "Redis at the configured parley.redis.uri is not "
+                    + "reachable (" + unreachable.getMessage() + "); serving this node's connections, trying again every tick");
+            unreachableLogged = true;
         }
     }
 
