@@ -43,7 +43,13 @@ public final class MicroProcess implements AutoCloseable {
     public static MicroProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> env,
             List<String> microOptions) throws IOException {
         MicroProcess micro = launch(dataDir, log, jvmOptions, env, microOptions);
-        micro.awaitReady(log);
+        try {
+            micro.awaitReady(log);
+        } catch (RuntimeException notReady) {
+            // the caller gets no handle to stop it: a server that never came up must not outlive the test
+            micro.process.destroyForcibly();
+            throw notReady;
+        }
         return micro;
     }
 
