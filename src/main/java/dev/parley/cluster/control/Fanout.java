@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * edits, deletes, read markers and memberships. Only AFTER_SUCCESS, so a change that rolls back
  * is never announced. Each becomes a {@link RoomEvent} with its frame encoded once, here; one
  * node hands it straight to its own connections, which only queue it, so the committing thread
- * is never held by a socket.
+ * is never held by a socket. In cluster mode
+ * it also goes to the other nodes, which deliver it to theirs.
  */
 @ApplicationScoped
 public class Fanout {
@@ -30,6 +31,9 @@ public class Fanout {
 
     @Inject
     LocalDelivery local;
+
+    @Inject
+    ClusterBus cluster;
 
     void posted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessagePosted event) {
         var message = event.message();
@@ -61,6 +65,7 @@ public class Fanout {
     private void publish(RoomEvent event) {
         published.incrementAndGet();
         local.deliver(event);
+        cluster.publish(event);
     }
 
     /** Room events announced by this node so far. */

@@ -1,5 +1,6 @@
 package dev.parley.platform.control;
 
+import dev.parley.cluster.control.SharedLimits;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -74,9 +75,12 @@ public class RateLimits {
         sweeper.cancel(false);
     }
 
+    @Inject
+    SharedLimits shared;
+
     /** One message; refused with 429 and the seconds to wait when over the limit. */
     public void takeMessage(String username) {
-        take(messages, username, messageCapacity, messagesPerSecond);
+        take(messages, "messages", username.toLowerCase(Locale.ROOT), messageCapacity, messagesPerSecond);
     }
 
     /**
@@ -85,17 +89,16 @@ public class RateLimits {
      * client cannot grow the per-name table.
      */
     public void takeAuthAttempt(String address) {
-        take(authByAddress, address, authAddressCapacity, authAddressPerSecond);
+        take(authByAddress, "auth-address", address, authAddressCapacity, authAddressPerSecond);
     }
 
     /** One login or registration attempt for this username, whatever its case; refused with 429 before any hash. */
     public void takeAuthFor(String username) {
-        take(authByUser, username.toLowerCase(Locale.ROOT), authUserCapacity, authUserPerSecond);
+        take(authByUser, "auth-user", username.toLowerCase(Locale.ROOT), authUserCapacity, authUserPerSecond);
     }
 
-    private static void take(Map<String, TokenBucket> buckets, String key, double capacity, double perSecond) {
-        long now = System.nanoTime();
-        long wait = buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, perSecond, now)).take(now);
+    private void take(Map<String, TokenBucket> buckets, String name, String key, double capacity, double perSecond) {
+        long wait = wait(buckets, name, key, capacity, perSecond);
         if (wait > 0) {
             throw Refusal.rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
         }
@@ -103,8 +106,15 @@ public class RateLimits {
 
     /** One typing frame; false when over the (separate, smaller) typing limit. */
     public boolean takeTyping(String username) {
-        long now = System.nanoTime();
-        return typing.computeIfAbsent(username, u -> new TokenBucket(typingCapacity, typingPerSecond, now)).take(now) == 0;
+        return wait(typing, "typing", username.toLowerCase(Locale.ROOT), typingCapacity, typingPerSecond) == 0;
+    }
+
+    // in a cluster the bucket is one in Redis for every node; without Redis, this node's own
+    private long wait(Map<String, TokenBucket> buckets, String name, String key, double capacity, double perSecond) {
+        return shared.token(name, key, capacity, perSecond).orElseGet(() -> {
+            long now = System.nanoTime();
+            return buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, perSecond, now)).take(now);
+        });
     }
 
     private void forgetIdle() {

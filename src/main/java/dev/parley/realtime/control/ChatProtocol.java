@@ -11,6 +11,7 @@ import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.entity.ServerFrame;
 import dev.parley.rooms.control.Memberships;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -45,6 +46,9 @@ public class ChatProtocol {
 
     @Inject
     RateLimits rateLimits;
+
+    @Inject
+    Event<RoomEvent.Typing> typed;
 
     @Inject
     @ConfigProperty(name = "parley.ws.max-frame-bytes", defaultValue = "65536")
@@ -130,7 +134,10 @@ public class ChatProtocol {
         }
         if (rateLimits.takeTyping(connection.username())) {
             ServerFrame typing = new ServerFrame.Typing(roomId, connection.username(), isTyping == null || isTyping);
-            registry.broadcast(roomId, EncodedFrame.of(typing), connection.username());
+            EncodedFrame encoded = EncodedFrame.of(typing);
+            registry.broadcast(roomId, encoded, connection.username());
+            // other nodes' subscribers too, when there are other nodes
+            typed.fire(new RoomEvent.Typing(roomId, encoded, connection.username()));
         }
     }
 

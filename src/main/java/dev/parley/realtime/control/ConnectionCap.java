@@ -1,5 +1,6 @@
 package dev.parley.realtime.control;
 
+import dev.parley.cluster.control.SharedLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
@@ -26,6 +27,9 @@ public class ConnectionCap {
     @ConfigProperty(name = "parley.ws.max-connections-per-user", defaultValue = "20")
     int maxPerUser;
 
+    @Inject
+    SharedLimits shared;
+
     private final Map<String, Integer> taken = new ConcurrentHashMap<>();
     private final Set<Slot> unclaimed = ConcurrentHashMap.newKeySet();
 
@@ -33,12 +37,19 @@ public class ConnectionCap {
     public Optional<Slot> take(String username) {
         String key = username.toLowerCase(Locale.ROOT);
         boolean[] granted = new boolean[1];
+        int[] held = new int[1];
         taken.compute(key, (k, n) -> {
             int count = n == null ? 0 : n;
             granted[0] = count < maxPerUser;
+            held[0] = granted[0] ? count + 1 : count;
             return granted[0] ? count + 1 : n;
         });
         if (!granted[0]) {
+            return Optional.empty();
+        }
+        // in a cluster the cap counts every node's connections; without Redis, this node's alone
+        if (!shared.connections(key, held[0], maxPerUser).orElse(true)) {
+            giveBack(key);
             return Optional.empty();
         }
         Slot slot = new Slot(key);
@@ -62,7 +73,8 @@ public class ConnectionCap {
     }
 
     private void giveBack(String key) {
-        taken.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+        Integer left = taken.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+        shared.connectionsHere(key, left == null ? 0 : left);
     }
 
     /** One connection's place under the cap: taken, claimed by the open connection, released once. */

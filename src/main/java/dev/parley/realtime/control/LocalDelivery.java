@@ -33,6 +33,8 @@ public class LocalDelivery {
             registry.publish(posted.roomId(), posted.seq(), posted.frame());
         } else if (event instanceof RoomEvent.Changed changed) {
             registry.broadcast(changed.roomId(), changed.frame(), null);
+        } else if (event instanceof RoomEvent.Typing typing) {
+            registry.broadcast(typing.roomId(), typing.frame(), typing.username());
         } else if (event instanceof RoomEvent.Joined joined) {
             joined(joined);
         } else if (event instanceof RoomEvent.Left left) {

@@ -34,11 +34,23 @@ final class RoomChannel {
         Map<Long, EncodedFrame> frames(long roomId, long after, long before);
     }
 
+    /**
+     * The rest of the cluster's presence: who is in this room on other nodes (empty on one node),
+     * and where this node's own changes are announced.
+     */
+    interface Neighbours {
+        Map<String, ServerFrame.Online> elsewhere(long roomId);
+
+        /** A user's connections here changed; {@code online} null: none left on this node. */
+        void here(long roomId, String username, ServerFrame.Online online);
+    }
+
     private final long roomId;
     private final ScheduledExecutorService timer;
     private final long windowMillis;
     private final int maxListed;
     private final Backfill backfill;
+    private final Neighbours neighbours;
     private final Set<Connection> subscribers = new LinkedHashSet<>();
     // who is here, a user's devices counted as one: kept as subscribers come and go, so a
     // join or leave costs one entry, not a scan of every subscriber
@@ -49,7 +61,9 @@ final class RoomChannel {
     private long delivered;
     private ScheduledFuture<?> gapTimeout;
 
-    RoomChannel(long roomId, long lastSeq, ScheduledExecutorService timer, long windowMillis, int maxListed, Backfill backfill) {
+    RoomChannel(long roomId, long lastSeq, ScheduledExecutorService timer, long windowMillis, int maxListed, Backfill backfill,
+            Neighbours neighbours) {
+        this.neighbours = neighbours;
         this.roomId = roomId;
         this.maxListed = maxListed;
         this.delivered = lastSeq;
@@ -97,9 +111,10 @@ final class RoomChannel {
             if (subscribers.add(connection)) {
                 here.merge(connection.username(), new ServerFrame.Online(connection.username(), connection.user().displayName(), 1),
                         (a, b) -> new ServerFrame.Online(a.username(), a.displayName(), a.connections() + 1));
+                neighbours.here(roomId, connection.username(), here.get(connection.username()));
             }
             if (arriving) {
-                toSubscribers(presence("join", connection), null, kick);
+                toSubscribers(presence("join", connection.username()), null, kick);
             }
         }
         kick.forEach(Connection::pump);
@@ -112,19 +127,43 @@ final class RoomChannel {
             if (subscribers.remove(connection)) {
                 leave(connection);
                 if (!present(connection.username())) {
-                    toSubscribers(presence("leave", connection), null, kick);
+                    toSubscribers(presence("leave", connection.username()), null, kick);
                 }
             }
         }
         kick.forEach(Connection::pump);
     }
 
+    synchronized long released() {
+        return delivered;
+    }
+
     synchronized boolean isEmpty() {
         return subscribers.isEmpty() && catchingUp.isEmpty();
     }
 
+    synchronized Map<String, ServerFrame.Online> here() {
+        return new LinkedHashMap<>(here);
+    }
+
     synchronized List<ServerFrame.Online> online() {
-        return new ArrayList<>(here.values());
+        return new ArrayList<>(everywhere().values());
+    }
+
+    /**
+     * A user's presence on other nodes changed: the subscribers here hear of it when the user,
+     * counting every node, arrived or left.
+     */
+    void elsewhereChanged(String username, boolean wasElsewhere) {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            boolean before = here.containsKey(username) || wasElsewhere;
+            boolean now = present(username);
+            if (before != now) {
+                toSubscribers(presence(now ? "join" : "leave", username), null, kick);
+            }
+        }
+        kick.forEach(Connection::pump);
     }
 
     /** A committed message, released to subscribers in seq order. */
@@ -224,16 +263,25 @@ final class RoomChannel {
     }
 
     private void leave(Connection connection) {
-        here.computeIfPresent(connection.username(), (name, online) -> online.connections() <= 1 ? null
+        ServerFrame.Online left = here.computeIfPresent(connection.username(), (name, online) -> online.connections() <= 1 ? null
                 : new ServerFrame.Online(name, online.displayName(), online.connections() - 1));
+        neighbours.here(roomId, connection.username(), left);
     }
 
     private boolean present(String username) {
-        return here.containsKey(username);
+        return here.containsKey(username) || neighbours.elsewhere(roomId).containsKey(username);
     }
 
-    private EncodedFrame presence(String event, Connection who) {
-        List<ServerFrame.Online> listed = here.size() <= maxListed ? online() : null;
-        return EncodedFrame.of(new ServerFrame.Presence(roomId, event, who.username(), here.size(), listed));
+    /** This node's users and the other nodes', a user's devices on every node counted as one. */
+    private Map<String, ServerFrame.Online> everywhere() {
+        Map<String, ServerFrame.Online> all = new LinkedHashMap<>(here);
+        neighbours.elsewhere(roomId).forEach((user, online) -> all.merge(user, online, ServerFrame.Online::plus));
+        return all;
+    }
+
+    private EncodedFrame presence(String event, String username) {
+        Map<String, ServerFrame.Online> all = everywhere();
+        List<ServerFrame.Online> listed = all.size() <= maxListed ? new ArrayList<>(all.values()) : null;
+        return EncodedFrame.of(new ServerFrame.Presence(roomId, event, username, all.size(), listed));
     }
 }

@@ -17,6 +17,10 @@ public sealed interface RoomEvent {
     record Changed(long roomId, EncodedFrame frame) implements RoomEvent {
     }
 
+    /** Someone is typing: to the room's subscribers except that user's connections; never stored. */
+    record Typing(long roomId, EncodedFrame frame, String username) implements RoomEvent {
+    }
+
     /** A user became a member: their /ws/chat connections hear room_added, and may follow it from {@code since}. */
     record Joined(long roomId, String username, long since) implements RoomEvent {
     }

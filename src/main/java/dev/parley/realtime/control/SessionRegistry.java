@@ -6,10 +6,12 @@ import dev.parley.messages.control.History;
 import dev.parley.realtime.entity.ServerFrame;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,12 @@ public class SessionRegistry {
     History history;
 
     @Inject
+    PresenceBook presenceBook;
+
+    @Inject
+    Event<LocalPresence> presenceHere;
+
+    @Inject
     @ConfigProperty(name = "parley.ws.reorder-window", defaultValue = "PT5S")
     Duration reorderWindow;
 
@@ -66,6 +74,17 @@ public class SessionRegistry {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<Long, RoomChannel> channels = new ConcurrentHashMap<>();
+    private final RoomChannel.Neighbours neighbours = new RoomChannel.Neighbours() {
+        @Override
+        public Map<String, ServerFrame.Online> elsewhere(long roomId) {
+            return presenceBook.elsewhere(roomId);
+        }
+
+        @Override
+        public void here(long roomId, String username, ServerFrame.Online online) {
+            presenceHere.fire(new LocalPresence(roomId, username, online));
+        }
+    };
 
     /** A new live connection for a verified identity in its slot under the cap, bounded and watched for token expiry. */
     public Connection connect(Transport transport, User user, Identity identity, ConnectionCap.Slot slot) {
@@ -125,7 +144,8 @@ public class SessionRegistry {
         channels.compute(roomId, (id, channel) -> {
             created[0] = channel == null;
             joined[0] = channel != null ? channel
-                    : new RoomChannel(id, roomLastSeq, threads.timer(), reorderWindow.toMillis(), presenceListed, this::backfill);
+                    : new RoomChannel(id, roomLastSeq, threads.timer(), reorderWindow.toMillis(), presenceListed, this::backfill,
+                            neighbours);
             lastSeq[0] = joined[0].register(connection);
             return joined[0];
         });
@@ -186,9 +206,40 @@ public class SessionRegistry {
         }
     }
 
+    /** The rooms with subscribers on this node, each with the last seq released to them. */
+    public Map<Long, Long> released() {
+        Map<Long, Long> released = new HashMap<>();
+        channels.forEach((room, channel) -> released.put(room, channel.released()));
+        return released;
+    }
+
+    /** Reads and releases what the database has beyond what this node released in the room (a lost cluster message). */
+    public void syncWithDatabase(long roomId) {
+        RoomChannel channel = channels.get(roomId);
+        if (channel != null) {
+            channel.syncWithDatabase();
+        }
+    }
+
+    /** Who is in the room, on this node and the others. */
     public List<ServerFrame.Online> online(long roomId) {
         RoomChannel channel = channels.get(roomId);
-        return channel == null ? List.of() : channel.online();
+        return channel == null ? List.copyOf(presenceBook.elsewhere(roomId).values()) : channel.online();
+    }
+
+    /** A user's presence in a room on other nodes changed: this node's subscribers of the room may need to hear of it. */
+    void presenceElsewhere(long roomId, String username, boolean wasElsewhere) {
+        RoomChannel channel = channels.get(roomId);
+        if (channel != null) {
+            channel.elsewhereChanged(username, wasElsewhere);
+        }
+    }
+
+    /** This node's presence, room by room, for the other nodes' snapshot of it. */
+    public Map<Long, Map<String, ServerFrame.Online>> presenceHere() {
+        Map<Long, Map<String, ServerFrame.Online>> all = new HashMap<>();
+        channels.forEach((room, channel) -> all.put(room, channel.here()));
+        return all;
     }
 
     @PreDestroy

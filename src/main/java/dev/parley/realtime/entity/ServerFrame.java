@@ -76,6 +76,10 @@ public sealed interface ServerFrame {
     }
 
     record Online(String username, String displayName, int connections) {
+        /** The same user's devices counted together (on several nodes, say). */
+        public Online plus(Online other) {
+            return new Online(username, displayName, connections + other.connections);
+        }
     }
 
     /**

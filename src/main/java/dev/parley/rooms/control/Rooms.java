@@ -16,6 +16,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,5 +140,15 @@ public class Rooms {
 
     static Refusal notFound(long roomId) {
         return Refusal.roomNotFound(roomId);
+    }
+
+    /** The last seq of each of these rooms, as committed now; for a node to see what it has not released yet. */
+    public Map<Long, Long> lastSeqs(Collection<Long> roomIds) {
+        Map<Long, Long> last = new HashMap<>();
+        em.createQuery("select r.id, r.lastSeq from Room r where r.id in :ids", Object[].class)
+                .setParameter("ids", roomIds)
+                .getResultStream()
+                .forEach(row -> last.put((Long) row[0], (Long) row[1]));
+        return last;
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.cluster.control.SharedLimits;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Login and registration attempts are limited per client address and per username, before any hash. */
@@ -16,6 +18,13 @@ class RateLimitsTest {
         limits.authAddressPerSecond = 0.001;
         limits.authUserCapacity = 3;
         limits.authUserPerSecond = 0.001;
+        // one node: no shared buckets, the local ones apply
+        limits.shared = new SharedLimits() {
+            @Override
+            public Optional<Long> token(String name, String key, double capacity, double perSecond) {
+                return Optional.empty();
+            }
+        };
     }
 
     @Test
