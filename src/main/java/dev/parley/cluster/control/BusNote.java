@@ -30,7 +30,8 @@ record BusNote(String node, String kind, long room, long seq, String user, Strin
             return new BusNote(node, "joined", j.roomId(), j.since(), j.username(), null, null, 0, false);
         }
         RoomEvent.Left l = (RoomEvent.Left) event;
-        return new BusNote(node, "left", l.roomId(), 0, l.username(), null, null, 0, false);
+        // a deleted room is a kind of its own: its one-room sockets close with 4004, not 4003
+        return new BusNote(node, l.roomDeleted() ? "deleted" : "left", l.roomId(), 0, l.username(), null, null, 0, false);
     }
 
     private static BusNote framed(String node, String kind, long room, long seq, String user, EncodedFrame frame) {
@@ -45,7 +46,8 @@ record BusNote(String node, String kind, long room, long seq, String user, Strin
             case "changed" -> new RoomEvent.Changed(room, frame);
             case "typing" -> new RoomEvent.Typing(room, frame, user);
             case "joined" -> new RoomEvent.Joined(room, user, seq);
-            case "left" -> new RoomEvent.Left(room, user);
+            case "left" -> new RoomEvent.Left(room, user, false);
+            case "deleted" -> new RoomEvent.Left(room, user, true);
             default -> null;
         });
     }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -68,6 +69,7 @@ public class ClusterBus {
 
     private final String node = UUID.randomUUID().toString();
     private ScheduledFuture<?> ticks;
+    private final AtomicBoolean ticking = new AtomicBoolean();
     private boolean unreachableLogged;
 
     void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
@@ -76,10 +78,21 @@ public class ClusterBus {
         }
         database.requireShared();
         // parse and encode once here, on a container thread: the JSON provider is found with its class loader
-        BusNote.parse(BusNote.of(node, new RoomEvent.Left(0, "-")).json());
+        BusNote.parse(BusNote.of(node, new RoomEvent.Left(0, "-", false)).json());
         LOG.info(() -> "cluster mode: node " + node + ", Redis prefix " + prefix);
         connect();
-        ticks = threads.every(this::tick, catchUpInterval.toMillis(), TimeUnit.MILLISECONDS);
+        // the tick waits on Redis and the database: beside the timer, never on it, and never two at once
+        ticks = threads.every(() -> {
+            if (ticking.compareAndSet(false, true)) {
+                threads.aside(() -> {
+                    try {
+                        tick();
+                    } finally {
+                        ticking.set(false);
+                    }
+                });
+            }
+        }, catchUpInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

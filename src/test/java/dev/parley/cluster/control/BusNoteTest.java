@@ -21,7 +21,8 @@ class BusNoteTest {
         List<RoomEvent> events = List.of(new RoomEvent.Posted(8, 42, FRAME),
                 new RoomEvent.Changed(8, new EncodedFrame("{\"type\":\"read\"}", "read", 0, false)),
                 new RoomEvent.Typing(8, new EncodedFrame("{\"type\":\"typing\"}", "typing", 0, true), "bob"),
-                new RoomEvent.Joined(8, "carol", 17), new RoomEvent.Left(8, "dave"));
+                new RoomEvent.Joined(8, "carol", 17), new RoomEvent.Left(8, "dave", false),
+                new RoomEvent.Left(8, "erin", true));
         for (RoomEvent event : events) {
             BusNote note = BusNote.parse(BusNote.of("node-1", event).json());
             assertEquals("node-1", note.node());
