@@ -14,8 +14,7 @@ import java.util.List;
  */
 public final class Bench {
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) {
         int exit;
@@ -49,16 +48,18 @@ public final class Bench {
         try {
             server.notes().forEach(line -> System.out.println("  " + line));
             if (server.ownProcess()) {
-                System.out.println("  server options for the load test: " + String.join(" ", ParleyServer.LOAD_TEST_OPTIONS)
-                        + (settings.jvm.isEmpty() ? "" : " " + settings.jvm));
+                System.out.println(
+                        "  server options for the load test: " + String.join(" ", ParleyServer.LOAD_TEST_OPTIONS)
+                                + (settings.jvm.isEmpty() ? "" : " " + settings.jvm));
             }
             checkServerFiles(settings, server);
             heading = heading(settings, server);
             try (Setup setup = new Setup(server.base());
-                 SocketClient client = new SocketClient(settings.threads, server.port(), settings.connectTimeout)) {
+                    SocketClient client = new SocketClient(settings.threads, server.port(), settings.connectTimeout)) {
                 long t0 = System.nanoTime();
                 List<Setup.User> users = setup.users(settings.users);
-                Rig.log(String.format("%d users registered and logged in (%.1f s)", users.size(), (System.nanoTime() - t0) / 1e9));
+                Rig.log(String.format(
+                        "%d users registered and logged in (%.1f s)", users.size(), (System.nanoTime() - t0) / 1e9));
                 Rig rig = new Rig(settings, server, setup, client, users, table);
                 for (String scenario : settings.scenarios) {
                     System.out.println();
@@ -129,22 +130,26 @@ public final class Bench {
                 + Runtime.getRuntime().availableProcessors() + " processor(s) seen by the JVM, max heap "
                 + Runtime.getRuntime().maxMemory() / 1048576 + " MB");
         if (Proc.cpusAllowed(Proc.SELF).matches(".*[-,].*")) {
-            System.out.println("  generator is NOT pinned to one core (run it through mvn -Pbench, or taskset -c 1): it competes with the server");
+            System.out.println(
+                    "  generator is NOT pinned to one core (run it through mvn -Pbench, or taskset -c 1): it competes with the server");
         }
         long need = settings.peakSockets() + 1000L;
         long limit = Proc.fileLimit(Proc.SELF);
         if (limit >= 0 && limit < need) {
             long want = Math.max(need, settings.nofile);
             boolean raised = Proc.has("prlimit")
-                    && Proc.run(List.of("prlimit", "--pid", String.valueOf(Proc.SELF), "--nofile=" + want + ":" + want));
+                    && Proc.run(
+                            List.of("prlimit", "--pid", String.valueOf(Proc.SELF), "--nofile=" + want + ":" + want));
             long now = Proc.fileLimit(Proc.SELF);
             if (raised && now >= need) {
                 System.out.println("  generator file limit raised from " + limit + " to " + now + " (prlimit)");
             } else {
-                throw new IllegalStateException("the generator may open " + limit + " files (ulimit -n; hard limit "
-                        + Proc.hardFileLimit(Proc.SELF) + ") but this run holds up to " + settings.peakSockets()
-                        + " sockets at once, and could not raise it. Raise the limit before running (ulimit -n " + want
-                        + " in the shell that runs mvn; above the hard limit this needs root with CAP_SYS_RESOURCE) or choose fewer sockets");
+                throw new IllegalStateException(
+                        "the generator may open " + limit + " files (ulimit -n; hard limit "
+                                + Proc.hardFileLimit(Proc.SELF) + ") but this run holds up to " + settings.peakSockets()
+                                + " sockets at once, and could not raise it. Raise the limit before running (ulimit -n "
+                                + want
+                                + " in the shell that runs mvn; above the hard limit this needs root with CAP_SYS_RESOURCE) or choose fewer sockets");
             }
         } else {
             System.out.println("  generator file limit: " + limit + " (this run needs about " + need + ")");
@@ -156,8 +161,10 @@ public final class Bench {
         long need = settings.peakSockets() + 2000L;
         if (limit >= 0 && limit < need) {
             throw new IllegalStateException("the server may open " + limit + " files but this run holds up to "
-                    + settings.peakSockets() + " sockets at once: it needs a higher limit (ulimit -n " + Math.max(need, settings.nofile)
-                    + " before starting it; above the hard limit " + Proc.hardFileLimit(server.pid()) + " this needs root with CAP_SYS_RESOURCE)");
+                    + settings.peakSockets() + " sockets at once: it needs a higher limit (ulimit -n "
+                    + Math.max(need, settings.nofile)
+                    + " before starting it; above the hard limit " + Proc.hardFileLimit(server.pid())
+                    + " this needs root with CAP_SYS_RESOURCE)");
         }
     }
 
@@ -165,7 +172,9 @@ public final class Bench {
         String when = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
         String commit = "?";
         try {
-            Process git = new ProcessBuilder("git", "-C", settings.basedir.toString(), "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            Process git = new ProcessBuilder("git", "-C", settings.basedir.toString(), "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(git.getInputStream().readAllBytes()).strip();
             if (git.waitFor() == 0) {
                 commit = out;

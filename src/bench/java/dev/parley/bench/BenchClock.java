@@ -9,8 +9,7 @@ final class BenchClock {
 
     private static final long EPOCH = System.nanoTime();
 
-    private BenchClock() {
-    }
+    private BenchClock() {}
 
     static long now() {
         return System.nanoTime() - EPOCH;

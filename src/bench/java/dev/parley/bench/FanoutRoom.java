@@ -28,15 +28,27 @@ final class FanoutRoom {
      * Creates the room, joins every user to it, opens the subscribers and then the publisher.
      * {@code firstReceiveBuffer} (bytes, 0 for the kernel's default) fixes subscriber 0's receive buffer.
      */
-    static FanoutRoom open(Rig rig, String name, int count, IntFunction<Deliveries> sinkOf, Sends sends, int firstReceiveBuffer)
+    static FanoutRoom open(
+            Rig rig, String name, int count, IntFunction<Deliveries> sinkOf, Sends sends, int firstReceiveBuffer)
             throws Exception {
         long room = rig.roomForAll(name);
         String path = "/ws/chat/" + room;
-        SocketClient.Opened opened = rig.client.openAll(count, rig.settings.connectConcurrency,
-                i -> rig.client.open(path, rig.user(i).token(), SocketClient.spread(i, rig.settings.perAddress),
-                        Frames.Type.SUBSCRIBED, new Subscriber(sinkOf.apply(i), null, 0), i == 0 ? firstReceiveBuffer : 0));
+        SocketClient.Opened opened = rig.client.openAll(
+                count,
+                rig.settings.connectConcurrency,
+                i -> rig.client.open(
+                        path,
+                        rig.user(i).token(),
+                        SocketClient.spread(i, rig.settings.perAddress),
+                        Frames.Type.SUBSCRIBED,
+                        new Subscriber(sinkOf.apply(i), null, 0),
+                        i == 0 ? firstReceiveBuffer : 0));
         opened.requireAll("subscriber sockets");
-        WsSocket publisher = rig.client.open(path, rig.user(0).token(), SocketClient.LOOPBACK, Frames.Type.SUBSCRIBED,
+        WsSocket publisher = rig.client.open(
+                path,
+                rig.user(0).token(),
+                SocketClient.LOOPBACK,
+                Frames.Type.SUBSCRIBED,
                 new Subscriber(null, sends, 0));
         try {
             publisher.ready.get(rig.settings.connectTimeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -24,9 +24,12 @@ final class FanoutScenario {
         Window window = new Window();
         Deliveries deliveries = new Deliveries(window);
         Sends sends = new Sends(window, 1);
-        Rig.log("fanout: opening " + s.subscribers + " subscribers in one room (" + rig.users().size() + " users)");
-        FanoutRoom room = FanoutRoom.open(rig, "fanout-" + System.currentTimeMillis(), s.subscribers, i -> deliveries, sends, 0);
-        Rig.log(String.format("fanout: %d subscribers ready in %.1f s", s.subscribers, BenchClock.seconds(room.openNanos)));
+        Rig.log("fanout: opening " + s.subscribers + " subscribers in one room ("
+                + rig.users().size() + " users)");
+        FanoutRoom room =
+                FanoutRoom.open(rig, "fanout-" + System.currentTimeMillis(), s.subscribers, i -> deliveries, sends, 0);
+        Rig.log(String.format(
+                "fanout: %d subscribers ready in %.1f s", s.subscribers, BenchClock.seconds(room.openNanos)));
         List<Result> results = new ArrayList<>();
         try {
             for (double rate : s.rates) {
@@ -38,7 +41,8 @@ final class FanoutScenario {
         return results;
     }
 
-    private Result stage(FanoutRoom room, double rate, Window window, Deliveries deliveries, Sends sends) throws Exception {
+    private Result stage(FanoutRoom room, double rate, Window window, Deliveries deliveries, Sends sends)
+            throws Exception {
         long base = rig.setup.lastSeq(rig.user(0), room.room);
         room.expectAfter(rig.client, base);
         deliveries.reset();
@@ -48,10 +52,12 @@ final class FanoutScenario {
         long start = BenchClock.now() + 200_000_000L;
         window.set(start + warm, start + warm + measure);
         long count = Math.max(1, Math.round(rate * (warm + measure) / 1e9));
-        Rig.log(String.format("fanout: %s msg/s to %d subscribers: %d s warm-up, %d s measured", fmt(rate), s.subscribers,
-                s.warmup.toSeconds(), s.measure.toSeconds()));
-        Publisher publisher = new Publisher("fanout-publisher", start, rate, count,
-                (i, due) -> room.publish(i, due, s.contentBytes, sends)).begin();
+        Rig.log(String.format(
+                "fanout: %s msg/s to %d subscribers: %d s warm-up, %d s measured",
+                fmt(rate), s.subscribers, s.warmup.toSeconds(), s.measure.toSeconds()));
+        Publisher publisher = new Publisher(
+                        "fanout-publisher", start, rate, count, (i, due) -> room.publish(i, due, s.contentBytes, sends))
+                .begin();
 
         BenchClock.sleepUntil(window.start());
         Instant from = Instant.now();
@@ -75,28 +81,49 @@ final class FanoutScenario {
         double expected = rate * s.subscribers;
 
         List<String> details = new ArrayList<>();
-        details.add(String.format("deliveries in the window: %,d (%,.0f/s; the schedule asks %,.0f/s)", inWindow, perSecond, expected));
+        details.add(String.format(
+                "deliveries in the window: %,d (%,.0f/s; the schedule asks %,.0f/s)", inWindow, perSecond, expected));
         details.add("latency from the scheduled send: " + latency);
         details.add("publisher: " + publisher.sent() + " sent, " + sends.confirmedCount() + " acked"
                 + (acked ? "" : " (not all acked within the drain time)") + ", ack " + ack
                 + String.format(", worst send lag %.1f ms", publisher.maxLagMillis()));
-        details.add(String.format("integrity: %d lost, %d duplicated, %d reordered (drained in %.1f s)%s",
-                integrity.missing(), integrity.duplicates(), integrity.reordered(), drainSeconds, integrity.drained() ? "" : ", DRAIN TIMED OUT"));
+        details.add(String.format(
+                "integrity: %d lost, %d duplicated, %d reordered (drained in %.1f s)%s",
+                integrity.missing(),
+                integrity.duplicates(),
+                integrity.reordered(),
+                drainSeconds,
+                integrity.drained() ? "" : ", DRAIN TIMED OUT"));
         details.add(usage.describe());
-        details.add(String.format("server CPU per delivery %s; generator CPU per delivery %s; server RSS %s",
-                Result.micros(usage.serverMicrosPer(inWindow), "delivery"), Result.micros(usage.generatorMicrosPer(inWindow), "delivery"), Result.mb(rss)));
+        details.add(String.format(
+                "server CPU per delivery %s; generator CPU per delivery %s; server RSS %s",
+                Result.micros(usage.serverMicrosPer(inWindow), "delivery"),
+                Result.micros(usage.generatorMicrosPer(inWindow), "delivery"),
+                Result.mb(rss)));
         problems(deliveries, sends, details);
         integrity.report("fanout");
 
-        String notes = String.format("ack p99 %s ms; gen %.0f %%%s%s", LatencyStats.ms(ack.p99()), usage.generatorLoad() * 100,
+        String notes = String.format(
+                "ack p99 %s ms; gen %.0f %%%s%s",
+                LatencyStats.ms(ack.p99()),
+                usage.generatorLoad() * 100,
                 usage.generatorSaturated() ? " SATURATED" : "",
-                deliveries.unexpectedCloseCount() > 0 ? "; " + deliveries.unexpectedCloseCount() + " sockets closed" : "");
+                deliveries.unexpectedCloseCount() > 0
+                        ? "; " + deliveries.unexpectedCloseCount() + " sockets closed"
+                        : "");
         if (sends.unanswered() > 0) {
             notes += "; " + sends.unanswered() + " sends unanswered after the drain";
         }
-        return new Result("fanout", String.format("%,d subs × %s msg/s", s.subscribers, fmt(rate)),
-                Result.count(perSecond) + " deliveries/s", latency, integrity.cell(),
-                Result.micros(usage.serverMicrosPer(inWindow), "delivery"), Result.mb(rss), notes, details);
+        return new Result(
+                "fanout",
+                String.format("%,d subs × %s msg/s", s.subscribers, fmt(rate)),
+                Result.count(perSecond) + " deliveries/s",
+                latency,
+                integrity.cell(),
+                Result.micros(usage.serverMicrosPer(inWindow), "delivery"),
+                Result.mb(rss),
+                notes,
+                details);
     }
 
     private boolean awaitAcks(Sends sends) throws InterruptedException {

@@ -9,8 +9,7 @@ interface FrameListener {
     void onText(WsSocket socket, ByteBuf frame);
 
     /** The connection ended: the close code (1006 without a close frame), and whether the bench ended it. */
-    default void onClose(WsSocket socket, int code, boolean byBench) {
-    }
+    default void onClose(WsSocket socket, int code, boolean byBench) {}
 
-    FrameListener IGNORE = (socket, frame) -> { };
+    FrameListener IGNORE = (socket, frame) -> {};
 }

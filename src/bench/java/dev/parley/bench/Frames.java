@@ -17,13 +17,20 @@ final class Frames {
     static final byte[] CODE = ascii("\"code\":\"");
     /** What the bench's message content starts with; the scheduled send time follows. */
     static final String MARK = "bench:";
+
     static final byte[] CONTENT = ascii("\"content\":\"" + MARK);
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /** The frame's type, as one of the few the bench cares about. */
-    enum Type { MESSAGE, ACK, SUBSCRIBED, CONNECTED, ERROR, OTHER }
+    enum Type {
+        MESSAGE,
+        ACK,
+        SUBSCRIBED,
+        CONNECTED,
+        ERROR,
+        OTHER
+    }
 
     private static final byte[] MESSAGE = ascii("message\"");
     private static final byte[] ACK = ascii("ack\"");
@@ -93,7 +100,8 @@ final class Frames {
 
     /** The content of a bench message: its scheduled time, padded with x to exactly {@code bytes}. */
     static String content(long scheduled, int bytes) {
-        StringBuilder text = new StringBuilder(bytes).append(MARK).append(scheduled).append(':');
+        StringBuilder text =
+                new StringBuilder(bytes).append(MARK).append(scheduled).append(':');
         while (text.length() < bytes) {
             text.append('x');
         }
@@ -102,8 +110,8 @@ final class Frames {
 
     /** A socket {@code message} frame; {@code room} 0 leaves room_id out (the path's room). */
     static String messageFrame(long room, String content, String clientId) {
-        return "{\"type\":\"message\"," + (room > 0 ? "\"room_id\":" + room + "," : "")
-                + "\"content\":\"" + content + "\",\"client_id\":\"" + clientId + "\"}";
+        return "{\"type\":\"message\"," + (room > 0 ? "\"room_id\":" + room + "," : "") + "\"content\":\"" + content
+                + "\",\"client_id\":\"" + clientId + "\"}";
     }
 
     private static boolean matches(ByteBuf frame, int at, byte[] pattern) {

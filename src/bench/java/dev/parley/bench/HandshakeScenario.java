@@ -44,17 +44,21 @@ final class HandshakeScenario {
         double perSecond = ok / BenchClock.seconds(opened.nanos());
 
         List<String> details = new ArrayList<>();
-        details.add(String.format("%d handshakes in %.2f s: %,.0f/s", ok, BenchClock.seconds(opened.nanos()), perSecond));
+        details.add(
+                String.format("%d handshakes in %.2f s: %,.0f/s", ok, BenchClock.seconds(opened.nanos()), perSecond));
         details.add("handshake latency (connect to the connected frame): " + latency);
         details.add(usage.describe());
         details.add("server CPU per handshake (and its close) " + Result.micros(usage.serverMicrosPer(ok), "handshake")
                 + ", generator CPU per handshake " + Result.micros(usage.generatorMicrosPer(ok), "handshake"));
-        String notes = String.format("%d in flight; gen %.0f %%%s", s.handshakeConcurrency, usage.generatorLoad() * 100,
-                usage.generatorSaturated() ? " SATURATED" : "");
+        String notes = String.format(
+                "%d in flight; gen %.0f %%%s",
+                s.handshakeConcurrency, usage.generatorLoad() * 100, usage.generatorSaturated() ? " SATURATED" : "");
         if (!opened.failures().isEmpty()) {
             Map<String, Integer> why = new TreeMap<>();
             for (Throwable t : opened.failures()) {
-                String key = t instanceof WsSocket.Refused r && r.status > 0 ? "HTTP " + r.status : t.getClass().getSimpleName() + ": " + t.getMessage();
+                String key = t instanceof WsSocket.Refused r && r.status > 0
+                        ? "HTTP " + r.status
+                        : t.getClass().getSimpleName() + ": " + t.getMessage();
                 why.merge(key, 1, Integer::sum);
             }
             Rig.loud("handshakes: " + opened.failures().size() + " FAILED: " + why);
@@ -67,15 +71,26 @@ final class HandshakeScenario {
         if (ok == 0) {
             throw new IllegalStateException("no handshake succeeded: " + details);
         }
-        return new Result("handshakes", String.format("%,d × %d in flight", s.handshakes, s.handshakeConcurrency),
-                Result.count(perSecond) + " handshakes/s", latency, "–",
-                Result.micros(usage.serverMicrosPer(ok), "handshake"), Result.mb(rig.server.rssKb()), notes, details);
+        return new Result(
+                "handshakes",
+                String.format("%,d × %d in flight", s.handshakes, s.handshakeConcurrency),
+                Result.count(perSecond) + " handshakes/s",
+                latency,
+                "–",
+                Result.micros(usage.serverMicrosPer(ok), "handshake"),
+                Result.mb(rig.server.rssKb()),
+                notes,
+                details);
     }
 
     private SocketClient.Opened batch(int count, int offset) throws InterruptedException {
         SocketClient.Opened opened = rig.client.openAll(count, s.handshakeConcurrency, i -> {
-            WsSocket socket = rig.client.open("/ws/chat", rig.user(i).token(), SocketClient.spread(offset + i, s.perAddress),
-                    Frames.Type.CONNECTED, FrameListener.IGNORE);
+            WsSocket socket = rig.client.open(
+                    "/ws/chat",
+                    rig.user(i).token(),
+                    SocketClient.spread(offset + i, s.perAddress),
+                    Frames.Type.CONNECTED,
+                    FrameListener.IGNORE);
             socket.ready.thenAccept(WsSocket::close);
             return socket;
         });

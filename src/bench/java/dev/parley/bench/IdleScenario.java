@@ -29,28 +29,45 @@ final class IdleScenario {
         long rssBefore = server.rssKb();
         long heapBefore = server.heapUsed();
         int addresses = 1 + (n - 1) / Math.max(1, s.perAddress);
-        Rig.log(String.format("idle: opening %,d sockets, %d at a time, from %d source address%s (127.0.0.1%s)", n, s.idleConcurrency,
-                addresses, addresses == 1 ? "" : "es", addresses == 1 ? "" : " to 127.0.0." + addresses));
+        Rig.log(String.format(
+                "idle: opening %,d sockets, %d at a time, from %d source address%s (127.0.0.1%s)",
+                n,
+                s.idleConcurrency,
+                addresses,
+                addresses == 1 ? "" : "es",
+                addresses == 1 ? "" : " to 127.0.0." + addresses));
 
         java.time.Instant from = java.time.Instant.now();
         Usage opening = Usage.begin(server);
-        SocketClient.Opened opened = rig.client.openAll(n, s.idleConcurrency,
-                i -> rig.client.open("/ws/chat", rig.user(i).token(), SocketClient.spread(i, s.perAddress), Frames.Type.CONNECTED, FrameListener.IGNORE));
+        SocketClient.Opened opened = rig.client.openAll(
+                n,
+                s.idleConcurrency,
+                i -> rig.client.open(
+                        "/ws/chat",
+                        rig.user(i).token(),
+                        SocketClient.spread(i, s.perAddress),
+                        Frames.Type.CONNECTED,
+                        FrameListener.IGNORE));
         opening.end();
         rig.profiled("idle-open", from, java.time.Instant.now());
         List<WsSocket> sockets = opened.sockets();
         List<String> details = new ArrayList<>();
         String notes = "";
         if (!opened.failures().isEmpty()) {
-            Rig.loud("idle: " + opened.failures().size() + " of " + n + " sockets could NOT be opened; first: " + opened.failures().get(0));
-            details.add(opened.failures().size() + " sockets could not be opened; first: " + opened.failures().get(0));
+            Rig.loud("idle: " + opened.failures().size() + " of " + n + " sockets could NOT be opened; first: "
+                    + opened.failures().get(0));
+            details.add(opened.failures().size() + " sockets could not be opened; first: "
+                    + opened.failures().get(0));
             notes = opened.failures().size() + " not opened; ";
             if (sockets.isEmpty()) {
-                throw new IllegalStateException("no idle socket could be opened: " + opened.failures().get(0), opened.failures().get(0));
+                throw new IllegalStateException(
+                        "no idle socket could be opened: " + opened.failures().get(0),
+                        opened.failures().get(0));
             }
         }
-        Rig.log(String.format("idle: %,d open in %.1f s; holding them %d s", sockets.size(), BenchClock.seconds(opened.nanos()),
-                s.idleHold.toSeconds()));
+        Rig.log(String.format(
+                "idle: %,d open in %.1f s; holding them %d s",
+                sockets.size(), BenchClock.seconds(opened.nanos()), s.idleHold.toSeconds()));
 
         try {
             return hold(sockets, opened, opening, gaugeBefore, rssBefore, gc ? heapBefore : -1, details, notes);
@@ -60,8 +77,16 @@ final class IdleScenario {
         }
     }
 
-    private Result hold(List<WsSocket> sockets, SocketClient.Opened opened, Usage opening, long gaugeBefore, long rssBefore,
-                        long heapBefore, List<String> details, String notes) throws Exception {
+    private Result hold(
+            List<WsSocket> sockets,
+            SocketClient.Opened opened,
+            Usage opening,
+            long gaugeBefore,
+            long rssBefore,
+            long heapBefore,
+            List<String> details,
+            String notes)
+            throws Exception {
         ParleyServer server = rig.server;
         int n = s.idleSockets;
         double openSeconds = BenchClock.seconds(opened.nanos());
@@ -75,7 +100,9 @@ final class IdleScenario {
         }
         long rssHeld = server.rssKb();
         long heapHeld = heapBefore >= 0 && server.gc() ? server.heapUsed() : -1;
-        long closedByServer = sockets.stream().filter(x -> x.closeCode() != 0 && !x.closedByBench()).count();
+        long closedByServer = sockets.stream()
+                .filter(x -> x.closeCode() != 0 && !x.closedByBench())
+                .count();
         long pings = sockets.stream().mapToLong(WsSocket::pings).sum();
 
         Rig.log("idle: closing them");
@@ -83,31 +110,50 @@ final class IdleScenario {
         long gaugeAfter = awaitGauge(server, gaugeBefore, Duration.ofSeconds(90));
 
         double kbPerSocket = rssBefore < 0 ? Double.NaN : (rssHeld - rssBefore) / (double) sockets.size();
-        details.add(String.format("%,d sockets open in %.1f s (%,.0f/s); server CPU while opening %s", sockets.size(), openSeconds,
-                sockets.size() / openSeconds, Result.micros(opening.serverMicrosPer(sockets.size()), "socket")));
-        details.add(String.format("server RSS before %s, all open %s, end of hold %s: %.1f KB per socket", Result.mb(rssBefore),
-                Result.mb(rssOpen), Result.mb(rssHeld), kbPerSocket));
+        details.add(String.format(
+                "%,d sockets open in %.1f s (%,.0f/s); server CPU while opening %s",
+                sockets.size(),
+                openSeconds,
+                sockets.size() / openSeconds,
+                Result.micros(opening.serverMicrosPer(sockets.size()), "socket")));
+        details.add(String.format(
+                "server RSS before %s, all open %s, end of hold %s: %.1f KB per socket",
+                Result.mb(rssBefore), Result.mb(rssOpen), Result.mb(rssHeld), kbPerSocket));
         double heapPerSocket = Double.NaN;
         if (heapBefore >= 0 && heapHeld >= 0) {
             heapPerSocket = (heapHeld - heapBefore) / 1024.0 / sockets.size();
-            details.add(String.format("server heap after a full GC: before %,.1f MB, end of hold %,.1f MB: %.1f KB per socket",
+            details.add(String.format(
+                    "server heap after a full GC: before %,.1f MB, end of hold %,.1f MB: %.1f KB per socket",
                     heapBefore / 1048576.0, heapHeld / 1048576.0, heapPerSocket));
         } else {
             details.add("server heap per socket unknown (no jcmd GC.run on the server's pid)");
         }
-        details.add(String.format("parley_connections before %d, during the hold %d, after closing %d", gaugeBefore, gaugeDuring, gaugeAfter));
-        details.add(String.format("closed by the server during the hold: %d (must be 0); pings answered: %,d", closedByServer, pings));
+        details.add(String.format(
+                "parley_connections before %d, during the hold %d, after closing %d",
+                gaugeBefore, gaugeDuring, gaugeAfter));
+        details.add(String.format(
+                "closed by the server during the hold: %d (must be 0); pings answered: %,d", closedByServer, pings));
         if (closedByServer > 0) {
             Rig.loud("idle: the server CLOSED " + closedByServer + " idle sockets during the hold");
         }
         if (gaugeDuring != gaugeBefore + sockets.size()) {
-            Rig.loud(String.format("idle: parley_connections during the hold is %d, expected %d", gaugeDuring, gaugeBefore + sockets.size()));
+            Rig.loud(String.format(
+                    "idle: parley_connections during the hold is %d, expected %d",
+                    gaugeDuring, gaugeBefore + sockets.size()));
         }
-        notes += String.format("%.1f KB RSS/socket (heap %.1f KB); opened in %.1f s; gauge %d/%d/%d; %d closed by server; %,d pings", kbPerSocket,
-                heapPerSocket, openSeconds, gaugeBefore, gaugeDuring, gaugeAfter, closedByServer, pings);
-        return new Result("idle", String.format("%,d sockets, %d s hold", n, s.idleHold.toSeconds()),
-                Result.count(sockets.size() / openSeconds) + " opens/s", LatencyStats.NONE, "–",
-                Result.micros(opening.serverMicrosPer(sockets.size()), "open"), Result.mb(rssHeld), notes, details);
+        notes += String.format(
+                "%.1f KB RSS/socket (heap %.1f KB); opened in %.1f s; gauge %d/%d/%d; %d closed by server; %,d pings",
+                kbPerSocket, heapPerSocket, openSeconds, gaugeBefore, gaugeDuring, gaugeAfter, closedByServer, pings);
+        return new Result(
+                "idle",
+                String.format("%,d sockets, %d s hold", n, s.idleHold.toSeconds()),
+                Result.count(sockets.size() / openSeconds) + " opens/s",
+                LatencyStats.NONE,
+                "–",
+                Result.micros(opening.serverMicrosPer(sockets.size()), "open"),
+                Result.mb(rssHeld),
+                notes,
+                details);
     }
 
     /** Waits (bounded) for the gauge to come back to {@code baseline}; answers the last value. */

@@ -16,7 +16,8 @@ record Integrity(long missing, long duplicates, long reordered, int subscribersS
      * Waits (bounded) until every subscriber has everything up to its room's last seq, then counts.
      * {@code lastSeq} maps a subscriber's room index to the room's last seq.
      */
-    static Integrity await(SocketClient client, List<Subscriber> subscribers, LongUnaryOperator lastSeq, java.time.Duration atMost)
+    static Integrity await(
+            SocketClient client, List<Subscriber> subscribers, LongUnaryOperator lastSeq, java.time.Duration atMost)
             throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
         boolean drained;
@@ -53,8 +54,9 @@ record Integrity(long missing, long duplicates, long reordered, int subscribersS
     /** Prints loss and duplicates loudly: they are bugs, whatever the speed. */
     void report(String scenario) {
         if (missing > 0) {
-            Rig.loud(scenario + ": " + missing + " deliveries " + (drained ? "LOST" : "missing when the drain time ran out (lost or late)")
-                    + " across " + subscribersShort + " subscribers");
+            Rig.loud(scenario + ": " + missing + " deliveries "
+                    + (drained ? "LOST" : "missing when the drain time ran out (lost or late)") + " across "
+                    + subscribersShort + " subscribers");
         }
         if (duplicates > 0) {
             Rig.loud(scenario + ": " + duplicates + " DUPLICATE deliveries");

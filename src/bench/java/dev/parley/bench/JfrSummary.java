@@ -24,8 +24,7 @@ final class JfrSummary {
 
     private static final int TOP = 30;
 
-    private JfrSummary() {
-    }
+    private JfrSummary() {}
 
     static List<String> summarize(Path recording, List<Rig.Profiled> windows) throws IOException {
         Map<String, Counts> byWindow = new HashMap<>();
@@ -88,12 +87,15 @@ final class JfrSummary {
             counts.entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .limit(TOP)
-                    .forEach(e -> lines.add(String.format("  %6d  %5.1f %%  %s", e.getValue(), 100.0 * e.getValue() / Math.max(1, samples), e.getKey())));
+                    .forEach(e -> lines.add(String.format(
+                            "  %6d  %5.1f %%  %s",
+                            e.getValue(), 100.0 * e.getValue() / Math.max(1, samples), e.getKey())));
             return lines;
         }
 
         private static String name(RecordedFrame frame) {
-            return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+            return frame.getMethod().getType().getName() + "."
+                    + frame.getMethod().getName();
         }
     }
 }

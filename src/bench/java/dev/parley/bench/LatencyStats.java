@@ -11,7 +11,8 @@ record LatencyStats(long count, double p50, double p99, double p999, double max)
         if (micros == null || micros.getTotalCount() == 0) {
             return NONE;
         }
-        return new LatencyStats(micros.getTotalCount(),
+        return new LatencyStats(
+                micros.getTotalCount(),
                 micros.getValueAtPercentile(50) / 1000.0,
                 micros.getValueAtPercentile(99) / 1000.0,
                 micros.getValueAtPercentile(99.9) / 1000.0,
@@ -22,12 +23,16 @@ record LatencyStats(long count, double p50, double p99, double p999, double max)
         if (Double.isNaN(value)) {
             return "–";
         }
-        return value >= 100 ? String.format("%.0f", value) : value >= 10 ? String.format("%.1f", value) : String.format("%.2f", value);
+        return value >= 100
+                ? String.format("%.0f", value)
+                : value >= 10 ? String.format("%.1f", value) : String.format("%.2f", value);
     }
 
     @Override
     public String toString() {
-        return count == 0 ? "no samples"
-                : "p50 " + ms(p50) + " ms, p99 " + ms(p99) + " ms, p99.9 " + ms(p999) + " ms, max " + ms(max) + " ms (" + count + " samples)";
+        return count == 0
+                ? "no samples"
+                : "p50 " + ms(p50) + " ms, p99 " + ms(p99) + " ms, p99.9 " + ms(p999) + " ms, max " + ms(max) + " ms ("
+                        + count + " samples)";
     }
 }

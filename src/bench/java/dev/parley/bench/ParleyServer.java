@@ -70,11 +70,13 @@ final class ParleyServer implements AutoCloseable {
     static ParleyServer attach(Settings settings) {
         URI base = URI.create(settings.url.replaceAll("/+$", ""));
         if (!"127.0.0.1".equals(base.getHost()) && !"localhost".equals(base.getHost())) {
-            throw new IllegalArgumentException("bench.url must be on this machine (127.0.0.1 or localhost), not " + base.getHost());
+            throw new IllegalArgumentException(
+                    "bench.url must be on this machine (127.0.0.1 or localhost), not " + base.getHost());
         }
         base = URI.create("http://127.0.0.1:" + base.getPort());
         List<String> notes = new ArrayList<>();
-        notes.add("server: already running at " + base + (settings.pid > 0 ? ", pid " + settings.pid : ", no pid given: server CPU and RSS unknown"));
+        notes.add("server: already running at " + base
+                + (settings.pid > 0 ? ", pid " + settings.pid : ", no pid given: server CPU and RSS unknown"));
         if (!settings.jfr.isEmpty()) {
             notes.add("bench.jfr ignored: the bench did not start this server");
         }
@@ -104,11 +106,13 @@ final class ParleyServer implements AutoCloseable {
         List<String> notes = new ArrayList<>();
 
         List<String> command = new ArrayList<>();
-        if (Proc.has("prlimit") && Proc.run(List.of("prlimit", "--nofile=" + settings.nofile + ":" + settings.nofile, "true"))) {
+        if (Proc.has("prlimit")
+                && Proc.run(List.of("prlimit", "--nofile=" + settings.nofile + ":" + settings.nofile, "true"))) {
             command.addAll(List.of("prlimit", "--nofile=" + settings.nofile + ":" + settings.nofile));
         } else {
-            notes.add("server file limit not raised to " + settings.nofile + " (" + (Proc.has("prlimit") ? "prlimit not permitted here" : "no prlimit")
-                    + "): it inherits " + Proc.hardFileLimit(Proc.SELF));
+            notes.add("server file limit not raised to " + settings.nofile + " ("
+                    + (Proc.has("prlimit") ? "prlimit not permitted here" : "no prlimit") + "): it inherits "
+                    + Proc.hardFileLimit(Proc.SELF));
         }
         if (!settings.serverCpu.isEmpty()) {
             if (Proc.has("taskset")) {
@@ -134,10 +138,26 @@ final class ParleyServer implements AutoCloseable {
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
         }
         // the request threads as the run command sets them (pom.xml)
-        command.addAll(List.of("-jar", micro.toString(), "--port", String.valueOf(port), "--nohazelcast",
-                "--minhttpthreads", "16", "--maxhttpthreads", "64",
-                "--contextroot", "/", "--deploy", war.toString(), "--rootdir", data.resolve("micro").toString(),
-                "--postbootcommandfile", settings.basedir.resolve("server-config/payara-micro/" + settings.db + ".asadmin").toString()));
+        command.addAll(List.of(
+                "-jar",
+                micro.toString(),
+                "--port",
+                String.valueOf(port),
+                "--nohazelcast",
+                "--minhttpthreads",
+                "16",
+                "--maxhttpthreads",
+                "64",
+                "--contextroot",
+                "/",
+                "--deploy",
+                war.toString(),
+                "--rootdir",
+                data.resolve("micro").toString(),
+                "--postbootcommandfile",
+                settings.basedir
+                        .resolve("server-config/payara-micro/" + settings.db + ".asadmin")
+                        .toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -160,28 +180,39 @@ final class ParleyServer implements AutoCloseable {
         notes.add("server log: " + log);
         long started = System.nanoTime();
         Process process = builder.start();
-        ParleyServer server = new ParleyServer(process, process.pid(), URI.create("http://127.0.0.1:" + port), log, jfr, notes);
+        ParleyServer server =
+                new ParleyServer(process, process.pid(), URI.create("http://127.0.0.1:" + port), log, jfr, notes);
         // Ctrl-C or a kill of the bench: the server must not outlive it
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (server.process.isAlive() && !server.stopped) {
-                System.out.println("bench interrupted: stopping the server (pid " + server.pid + ")");
-                System.out.flush();
-            }
-            server.close();
-        }, "stop-parley"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (server.process.isAlive() && !server.stopped) {
+                                System.out.println("bench interrupted: stopping the server (pid " + server.pid + ")");
+                                System.out.flush();
+                            }
+                            server.close();
+                        },
+                        "stop-parley"));
         long deadline = started + settings.bootTimeout.toNanos();
         while (!server.ready()) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + " during boot:\n" + server.logTail(40));
+                throw new IllegalStateException(
+                        "Payara Micro exited with " + process.exitValue() + " during boot:\n" + server.logTail(40));
             }
             if (System.nanoTime() > deadline) {
                 server.close();
-                throw new IllegalStateException("Payara Micro did not answer within " + settings.bootTimeout.toSeconds() + " s:\n" + server.logTail(40));
+                throw new IllegalStateException("Payara Micro did not answer within " + settings.bootTimeout.toSeconds()
+                        + " s:\n" + server.logTail(40));
             }
             Thread.sleep(250);
         }
-        notes.add(String.format("server up in %.1f s: pid %d, port %d, CPUs %s, file limit %d",
-                (System.nanoTime() - started) / 1e9, server.pid, port, Proc.cpusAllowed(server.pid), Proc.fileLimit(server.pid)));
+        notes.add(String.format(
+                "server up in %.1f s: pid %d, port %d, CPUs %s, file limit %d",
+                (System.nanoTime() - started) / 1e9,
+                server.pid,
+                port,
+                Proc.cpusAllowed(server.pid),
+                Proc.fileLimit(server.pid)));
         return server;
     }
 
@@ -256,7 +287,8 @@ final class ParleyServer implements AutoCloseable {
     /** Used heap in bytes, or -1 when the metric is missing. */
     long heapUsed() {
         try {
-            return (long) metric("base", name -> name.equals("memory_usedHeap_bytes") || name.equals("base_memory_usedHeap_bytes"));
+            return (long) metric(
+                    "base", name -> name.equals("memory_usedHeap_bytes") || name.equals("base_memory_usedHeap_bytes"));
         } catch (NoSuchMetric missing) {
             return -1;
         }
@@ -287,7 +319,11 @@ final class ParleyServer implements AutoCloseable {
 
     private boolean ready() {
         try {
-            HttpResponse<Void> reply = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/me")).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse<Void> reply = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve("/api/me"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             return reply.statusCode() == 401;
         } catch (IOException e) {
@@ -301,8 +337,13 @@ final class ParleyServer implements AutoCloseable {
     private double metric(String scope, Predicate<String> name) {
         String body;
         try {
-            HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=" + scope))
-                    .header("Accept", "text/plain").timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> reply = HTTP.send(
+                    HttpRequest.newBuilder(base.resolve("/metrics?scope=" + scope))
+                            .header("Accept", "text/plain")
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (reply.statusCode() != 200) {
                 throw new IllegalStateException("GET /metrics?scope=" + scope + " answered " + reply.statusCode());
             }
@@ -376,15 +417,18 @@ final class ParleyServer implements AutoCloseable {
             admin.createStatement().execute("drop database if exists " + settings.pgDatabase + " with (force)");
             admin.createStatement().execute("create database " + settings.pgDatabase);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the database " + settings.pgDatabase + " on PostgreSQL at "
-                    + settings.pgHost + ":" + settings.pgPort + " as " + settings.pgUser + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create the database " + settings.pgDatabase + " on PostgreSQL at " + settings.pgHost + ":"
+                            + settings.pgPort + " as " + settings.pgUser + ": " + e.getMessage(),
+                    e);
         }
     }
 
     /** Each run gets a fresh folder; earlier ones would only fill the disk. */
     private static void removeOldDataFolders(Path target) throws IOException {
         try (Stream<Path> old = Files.list(target)) {
-            for (Path dir : old.filter(p -> p.getFileName().toString().startsWith("bench-data-")).toList()) {
+            for (Path dir : old.filter(p -> p.getFileName().toString().startsWith("bench-data-"))
+                    .toList()) {
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(p);

@@ -14,8 +14,7 @@ final class Proc {
 
     static final long SELF = ProcessHandle.current().pid();
 
-    private Proc() {
-    }
+    private Proc() {}
 
     /** User plus system CPU time in ticks, or -1 when the process is unknown or gone. */
     static long cpuTicks(long pid) {
@@ -67,9 +66,12 @@ final class Proc {
 
     private static long[] fileLimits(long pid) {
         try {
-            for (String line : read(Path.of("/proc", String.valueOf(pid), "limits")).lines().toList()) {
+            for (String line : read(Path.of("/proc", String.valueOf(pid), "limits"))
+                    .lines()
+                    .toList()) {
                 if (line.startsWith("Max open files")) {
-                    String[] values = line.substring("Max open files".length()).strip().split("\\s+");
+                    String[] values =
+                            line.substring("Max open files".length()).strip().split("\\s+");
                     return new long[] {limit(values[0]), limit(values[1])};
                 }
             }
@@ -100,7 +102,10 @@ final class Proc {
     /** Runs a short command and answers whether it exited with 0 within 10 s. */
     static boolean run(List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return false;
@@ -116,7 +121,9 @@ final class Proc {
 
     private static String statusField(long pid, String name) {
         try {
-            for (String line : read(Path.of("/proc", String.valueOf(pid), "status")).lines().toList()) {
+            for (String line : read(Path.of("/proc", String.valueOf(pid), "status"))
+                    .lines()
+                    .toList()) {
                 if (line.startsWith(name)) {
                     return line.substring(name.length());
                 }
@@ -129,7 +136,9 @@ final class Proc {
 
     private static long clockTicks() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             p.waitFor(10, TimeUnit.SECONDS);
             return Long.parseLong(out);

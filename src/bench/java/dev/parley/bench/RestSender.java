@@ -122,18 +122,22 @@ final class RestSender {
         connections++;
         opened++;
         Connection connection = new Connection();
-        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), connection);
-            }
-        }).connect(server).addListener(done -> {
-            if (!done.isSuccess()) {
-                // the backlog stays; the next submit tries again, and what never goes out shows as unanswered
-                connections--;
-                connectFailures++;
-            }
-        });
+        bootstrap
+                .clone()
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), connection);
+                    }
+                })
+                .connect(server)
+                .addListener(done -> {
+                    if (!done.isSuccess()) {
+                        // the backlog stays; the next submit tries again, and what never goes out shows as unanswered
+                        connections--;
+                        connectFailures++;
+                    }
+                });
     }
 
     private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
@@ -148,8 +152,8 @@ final class RestSender {
 
         private void write() {
             ByteBuf body = Unpooled.copiedBuffer(inFlight.body(), StandardCharsets.UTF_8);
-            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                    "/api/rooms/" + inFlight.roomId() + "/messages", body);
+            FullHttpRequest request = new DefaultFullHttpRequest(
+                    HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/rooms/" + inFlight.roomId() + "/messages", body);
             request.headers()
                     .set(HttpHeaderNames.HOST, "127.0.0.1:" + server.getPort())
                     .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + inFlight.token())
@@ -186,7 +190,8 @@ final class RestSender {
                     long seq = Frames.number(response.content(), Frames.SEQ);
                     sends.restAnswered(post.room(), seq, post.scheduled(), now);
                 } else {
-                    sends.failed("REST HTTP " + status + " " + response.content().toString(StandardCharsets.UTF_8));
+                    sends.failed(
+                            "REST HTTP " + status + " " + response.content().toString(StandardCharsets.UTF_8));
                 }
             }
             if (HttpUtil.isKeepAlive(response)) {

@@ -8,8 +8,16 @@ import java.util.List;
  * @param integrity lost / duplicated / reordered deliveries, or "–" where not applicable
  * @param cpu server CPU per unit of work, with the unit ("41 µs/delivery")
  */
-record Result(String scenario, String load, String throughput, LatencyStats latency, String integrity,
-              String cpu, String rss, String notes, List<String> details) {
+record Result(
+        String scenario,
+        String load,
+        String throughput,
+        LatencyStats latency,
+        String integrity,
+        String cpu,
+        String rss,
+        String notes,
+        List<String> details) {
 
     static String mb(long kb) {
         return kb < 0 ? "?" : String.format("%.0f MB", kb / 1024.0);

@@ -14,8 +14,9 @@ import java.util.List;
  */
 final class ResultTable {
 
-    private static final String HEADER = "| scenario | load | throughput | p50 ms | p99 ms | p99.9 ms | max ms | lost/dup/reord | server CPU | server RSS | notes |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|";
+    private static final String HEADER =
+            "| scenario | load | throughput | p50 ms | p99 ms | p99.9 ms | max ms | lost/dup/reord | server CPU | server RSS | notes |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|";
 
     private final List<Result> rows = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
@@ -32,9 +33,21 @@ final class ResultTable {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         for (Result r : rows) {
             LatencyStats l = r.latency();
-            out.append("| ").append(String.join(" | ", r.scenario(), r.load(), r.throughput(),
-                    LatencyStats.ms(l.p50()), LatencyStats.ms(l.p99()), LatencyStats.ms(l.p999()), LatencyStats.ms(l.max()),
-                    r.integrity(), r.cpu(), r.rss(), r.notes().replace("|", "/"))).append(" |\n");
+            out.append("| ")
+                    .append(String.join(
+                            " | ",
+                            r.scenario(),
+                            r.load(),
+                            r.throughput(),
+                            LatencyStats.ms(l.p50()),
+                            LatencyStats.ms(l.p99()),
+                            LatencyStats.ms(l.p999()),
+                            LatencyStats.ms(l.max()),
+                            r.integrity(),
+                            r.cpu(),
+                            r.rss(),
+                            r.notes().replace("|", "/")))
+                    .append(" |\n");
         }
         for (String f : failures) {
             out.append("| ").append(f.replace("|", "/")).append(" | | | | | | | | | | |\n");

@@ -10,8 +10,7 @@ import java.util.List;
 final class Rig {
 
     /** A measured window, for slicing the server's JFR recording afterwards. */
-    record Profiled(String label, Instant from, Instant to) {
-    }
+    record Profiled(String label, Instant from, Instant to) {}
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -23,7 +22,13 @@ final class Rig {
     private final List<Setup.User> users;
     private final List<Profiled> profiled = new ArrayList<>();
 
-    Rig(Settings settings, ParleyServer server, Setup setup, SocketClient client, List<Setup.User> users, ResultTable table) {
+    Rig(
+            Settings settings,
+            ParleyServer server,
+            Setup setup,
+            SocketClient client,
+            List<Setup.User> users,
+            ResultTable table) {
         this.settings = settings;
         this.server = server;
         this.setup = setup;

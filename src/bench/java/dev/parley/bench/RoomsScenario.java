@@ -35,7 +35,8 @@ final class RoomsScenario {
             int room = r;
             creates.add(() -> rig.setup.createRoom(rig.user(room), "rooms-" + stamp + "-" + room));
         }
-        long[] ids = rig.setup.all(creates, 8).stream().mapToLong(Long::longValue).toArray();
+        long[] ids =
+                rig.setup.all(creates, 8).stream().mapToLong(Long::longValue).toArray();
         List<Callable<Void>> joins = new ArrayList<>();
         for (int r = 0; r < rooms; r++) {
             for (int k = 1; k < members; k++) {
@@ -58,17 +59,23 @@ final class RoomsScenario {
             int j = i % per;
             // the first socket of each room also sends that room's socket messages
             Subscriber subscriber = new Subscriber(deliveries, j == 0 ? sends : null, r);
-            return rig.client.open("/ws/chat/" + ids[r], rig.user(r + j % members).token(), SocketClient.spread(i, s.perAddress),
-                    Frames.Type.SUBSCRIBED, subscriber);
+            return rig.client.open(
+                    "/ws/chat/" + ids[r],
+                    rig.user(r + j % members).token(),
+                    SocketClient.spread(i, s.perAddress),
+                    Frames.Type.SUBSCRIBED,
+                    subscriber);
         });
         opened.requireAll("room sockets");
         List<WsSocket> sockets = opened.sockets();
-        List<Subscriber> subscribers = sockets.stream().map(x -> (Subscriber) x.listener()).toList();
+        List<Subscriber> subscribers =
+                sockets.stream().map(x -> (Subscriber) x.listener()).toList();
         WsSocket[] senders = new WsSocket[rooms];
         for (int r = 0; r < rooms; r++) {
             senders[r] = sockets.get(r * per);
         }
-        Rig.log(String.format("rooms: %,d sockets ready in %.1f s", sockets.size(), BenchClock.seconds(opened.nanos())));
+        Rig.log(String.format(
+                "rooms: %,d sockets ready in %.1f s", sockets.size(), BenchClock.seconds(opened.nanos())));
 
         RestSender rest = new RestSender(rig.client, s.restConnections, s.restBacklog, sends);
         try {
@@ -78,20 +85,31 @@ final class RoomsScenario {
             long start = BenchClock.now() + 200_000_000L;
             window.set(start + warm, start + warm + measure);
             long count = Math.max(1, Math.round(s.roomRate * (warm + measure) / 1e9));
-            Rig.log(String.format("rooms: %s msg/s over %,d rooms (%.0f %% REST): %d s warm-up, %d s measured",
-                    FanoutScenario.fmt(s.roomRate), rooms, s.restShare * 100, s.warmup.toSeconds(), s.measure.toSeconds()));
+            Rig.log(String.format(
+                    "rooms: %s msg/s over %,d rooms (%.0f %% REST): %d s warm-up, %d s measured",
+                    FanoutScenario.fmt(s.roomRate),
+                    rooms,
+                    s.restShare * 100,
+                    s.warmup.toSeconds(),
+                    s.measure.toSeconds()));
             Publisher publisher = new Publisher("rooms-publisher", start, s.roomRate, count, (i, due) -> {
-                int r = random.nextInt(rooms);
-                String content = Frames.content(due, s.contentBytes);
-                String clientId = "c" + due + "-" + i;
-                if (random.nextDouble() < s.restShare) {
-                    rest.submit(new RestSender.Post(r, ids[r], rig.user(r).token(),
-                            "{\"content\":\"" + content + "\",\"client_id\":\"" + clientId + "\"}", due, 0));
-                } else {
-                    sends.sent();
-                    senders[r].send(Frames.messageFrame(0, content, clientId));
-                }
-            }).begin();
+                        int r = random.nextInt(rooms);
+                        String content = Frames.content(due, s.contentBytes);
+                        String clientId = "c" + due + "-" + i;
+                        if (random.nextDouble() < s.restShare) {
+                            rest.submit(new RestSender.Post(
+                                    r,
+                                    ids[r],
+                                    rig.user(r).token(),
+                                    "{\"content\":\"" + content + "\",\"client_id\":\"" + clientId + "\"}",
+                                    due,
+                                    0));
+                        } else {
+                            sends.sent();
+                            senders[r].send(Frames.messageFrame(0, content, clientId));
+                        }
+                    })
+                    .begin();
 
             BenchClock.sleepUntil(window.start());
             Instant from = Instant.now();
@@ -128,29 +146,51 @@ final class RoomsScenario {
             double perSecond = inWindow / window.seconds();
 
             List<String> details = new ArrayList<>();
-            details.add(String.format("messages stored in the window: %,d (%,.0f/s; the schedule asks %s/s); deliveries %,d (%,.0f/s)",
+            details.add(String.format(
+                    "messages stored in the window: %,d (%,.0f/s; the schedule asks %s/s); deliveries %,d (%,.0f/s)",
                     messages, messages / window.seconds(), FanoutScenario.fmt(s.roomRate), inWindow, perSecond));
             details.add("latency from the scheduled send to each delivery: " + latency);
             details.add("REST answer (from the scheduled send): " + restLatency);
             details.add("socket ack (from the scheduled send): " + ackLatency);
-            details.add(String.format("sent %,d, confirmed %,d%s (skipped %,d, failed %,d); REST over %d connections (%d opened in all), %d retries after a"
-                            + " dropped connection, %d failed connects; worst send lag %.1f ms", sends.sentCount(), sends.confirmedCount(),
-                    answered ? "" : " (NOT all answered within the drain time)", sends.skippedCount(), sends.failedCount(), s.restConnections, rest.opened(), rest.retries(),
-                    rest.connectFailures(), publisher.maxLagMillis()));
+            details.add(String.format(
+                    "sent %,d, confirmed %,d%s (skipped %,d, failed %,d); REST over %d connections (%d opened in all), %d retries after a"
+                            + " dropped connection, %d failed connects; worst send lag %.1f ms",
+                    sends.sentCount(),
+                    sends.confirmedCount(),
+                    answered ? "" : " (NOT all answered within the drain time)",
+                    sends.skippedCount(),
+                    sends.failedCount(),
+                    s.restConnections,
+                    rest.opened(),
+                    rest.retries(),
+                    rest.connectFailures(),
+                    publisher.maxLagMillis()));
             if (unconfirmed > 0) {
                 details.add(unconfirmed + " rooms whose last seq differs from the last one the bench saw confirmed");
             }
-            details.add(String.format("integrity: %d lost, %d duplicated, %d reordered (drained in %.1f s)%s", integrity.missing(),
-                    integrity.duplicates(), integrity.reordered(), drainSeconds, integrity.drained() ? "" : ", DRAIN TIMED OUT"));
+            details.add(String.format(
+                    "integrity: %d lost, %d duplicated, %d reordered (drained in %.1f s)%s",
+                    integrity.missing(),
+                    integrity.duplicates(),
+                    integrity.reordered(),
+                    drainSeconds,
+                    integrity.drained() ? "" : ", DRAIN TIMED OUT"));
             details.add(usage.describe());
-            details.add(String.format("server CPU per message %s, per delivery %s; generator CPU per delivery %s; server RSS %s",
-                    Result.micros(usage.serverMicrosPer(messages), "message"), Result.micros(usage.serverMicrosPer(inWindow), "delivery"),
-                    Result.micros(usage.generatorMicrosPer(inWindow), "delivery"), Result.mb(rss)));
+            details.add(String.format(
+                    "server CPU per message %s, per delivery %s; generator CPU per delivery %s; server RSS %s",
+                    Result.micros(usage.serverMicrosPer(messages), "message"),
+                    Result.micros(usage.serverMicrosPer(inWindow), "delivery"),
+                    Result.micros(usage.generatorMicrosPer(inWindow), "delivery"),
+                    Result.mb(rss)));
             FanoutScenario.problems(deliveries, sends, details);
             integrity.report("rooms");
-            String notes = String.format("%,.0f msg/s stored, %s per message; REST p99 %s ms; ack p99 %s ms; gen %.0f %%%s",
-                    messages / window.seconds(), Result.micros(usage.serverMicrosPer(messages), "msg").replace("/msg", ""),
-                    LatencyStats.ms(restLatency.p99()), LatencyStats.ms(ackLatency.p99()), usage.generatorLoad() * 100,
+            String notes = String.format(
+                    "%,.0f msg/s stored, %s per message; REST p99 %s ms; ack p99 %s ms; gen %.0f %%%s",
+                    messages / window.seconds(),
+                    Result.micros(usage.serverMicrosPer(messages), "msg").replace("/msg", ""),
+                    LatencyStats.ms(restLatency.p99()),
+                    LatencyStats.ms(ackLatency.p99()),
+                    usage.generatorLoad() * 100,
                     usage.generatorSaturated() ? " SATURATED" : "");
             if (sends.unanswered() > 0) {
                 notes += "; " + sends.unanswered() + " sends unanswered after the drain";
@@ -158,9 +198,18 @@ final class RoomsScenario {
             if (sends.skippedCount() > 0) {
                 notes += "; " + sends.skippedCount() + " REST posts skipped (backlog full)";
             }
-            return new Result("rooms", String.format("%,d rooms × %d subs, %s msg/s, %.0f %% REST", rooms, per,
-                    FanoutScenario.fmt(s.roomRate), s.restShare * 100), Result.count(perSecond) + " deliveries/s", latency,
-                    integrity.cell(), Result.micros(usage.serverMicrosPer(inWindow), "delivery"), Result.mb(rss), notes, details);
+            return new Result(
+                    "rooms",
+                    String.format(
+                            "%,d rooms × %d subs, %s msg/s, %.0f %% REST",
+                            rooms, per, FanoutScenario.fmt(s.roomRate), s.restShare * 100),
+                    Result.count(perSecond) + " deliveries/s",
+                    latency,
+                    integrity.cell(),
+                    Result.micros(usage.serverMicrosPer(inWindow), "delivery"),
+                    Result.mb(rss),
+                    notes,
+                    details);
         } finally {
             rest.close();
             Rig.log("rooms: closing the sockets");

@@ -86,7 +86,8 @@ final class Settings {
         scenarios = smoke ? List.of("fanout", "handshakes") : parseList(list);
         for (String s : scenarios) {
             if (!ALL.contains(s)) {
-                throw new IllegalArgumentException("unknown scenario '" + s + "' in bench.scenarios; known: smoke, " + String.join(", ", ALL));
+                throw new IllegalArgumentException(
+                        "unknown scenario '" + s + "' in bench.scenarios; known: smoke, " + String.join(", ", ALL));
             }
         }
         db = text("db", "h2");
@@ -152,9 +153,12 @@ final class Settings {
         dropMaxWait = seconds("drop.max-wait", 150);
 
         basedir = Path.of(text("basedir", ".")).toAbsolutePath().normalize();
-        target = Path.of(text("target", basedir.resolve("target").toString())).toAbsolutePath().normalize();
+        target = Path.of(text("target", basedir.resolve("target").toString()))
+                .toAbsolutePath()
+                .normalize();
         if (contentBytes < 40) {
-            throw new IllegalArgumentException("bench.content-bytes must be at least 40 (the content carries the schedule)");
+            throw new IllegalArgumentException(
+                    "bench.content-bytes must be at least 40 (the content carries the schedule)");
         }
         if (roomMembers < 1 || roomMembers > users) {
             throw new IllegalArgumentException("bench.rooms.members must be between 1 and bench.users (" + users + ")");
@@ -173,15 +177,17 @@ final class Settings {
     int peakSockets() {
         int peak = 0;
         for (String s : scenarios) {
-            peak = Math.max(peak, switch (s) {
-                case "fanout" -> subscribers + 1;
-                case "handshakes" -> handshakeConcurrency;
-                case "idle" -> idleSockets;
-                case "rooms" -> rooms * roomSubscribers + restConnections;
-                case "slow" -> slowSubscribers + 1;
-                case "drop" -> dropSockets;
-                default -> 0;
-            });
+            peak = Math.max(
+                    peak,
+                    switch (s) {
+                        case "fanout" -> subscribers + 1;
+                        case "handshakes" -> handshakeConcurrency;
+                        case "idle" -> idleSockets;
+                        case "rooms" -> rooms * roomSubscribers + restConnections;
+                        case "slow" -> slowSubscribers + 1;
+                        case "drop" -> dropSockets;
+                        default -> 0;
+                    });
         }
         return peak;
     }
@@ -215,7 +221,8 @@ final class Settings {
     }
 
     private double decimal(String name, double fallback) {
-        String value = text(name, fallback == Math.rint(fallback) ? String.valueOf((long) fallback) : String.valueOf(fallback));
+        String value = text(
+                name, fallback == Math.rint(fallback) ? String.valueOf((long) fallback) : String.valueOf(fallback));
         try {
             return Double.parseDouble(value);
         } catch (NumberFormatException e) {
@@ -225,7 +232,8 @@ final class Settings {
 
     /** Seconds, fractions allowed: {@code 2.5}. */
     private Duration seconds(String name, double fallback) {
-        String value = text(name, fallback == Math.rint(fallback) ? String.valueOf((long) fallback) : String.valueOf(fallback));
+        String value = text(
+                name, fallback == Math.rint(fallback) ? String.valueOf((long) fallback) : String.valueOf(fallback));
         try {
             return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
         } catch (NumberFormatException e) {
@@ -234,6 +242,9 @@ final class Settings {
     }
 
     private static List<String> parseList(String text) {
-        return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(text.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

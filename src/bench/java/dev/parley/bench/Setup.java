@@ -25,8 +25,7 @@ import java.util.regex.Pattern;
  */
 final class Setup implements AutoCloseable {
 
-    record User(String name, String token) {
-    }
+    record User(String name, String token) {}
 
     private static final Pattern ROOM = Pattern.compile("\\{[^{}]*\\}");
 
@@ -70,20 +69,30 @@ final class Setup implements AutoCloseable {
 
     /** A public room owned by {@code owner}; answers its id. */
     long createRoom(User owner, String name) throws Exception {
-        HttpResponse<String> reply = expect(post("/api/rooms", owner, "{\"name\":\"" + name + "\",\"visibility\":\"public\"}"), 201, "create room " + name);
+        HttpResponse<String> reply = expect(
+                post("/api/rooms", owner, "{\"name\":\"" + name + "\",\"visibility\":\"public\"}"),
+                201,
+                "create room " + name);
         return Long.parseLong(field(reply.body(), "id"));
     }
 
     void join(User user, long room) throws Exception {
-        expect(send(HttpRequest.newBuilder(base.resolve("/api/rooms/" + room + "/members/me"))
-                .header("Authorization", "Bearer " + user.token())
-                .PUT(HttpRequest.BodyPublishers.noBody())), 204, "join room " + room);
+        expect(
+                send(HttpRequest.newBuilder(base.resolve("/api/rooms/" + room + "/members/me"))
+                        .header("Authorization", "Bearer " + user.token())
+                        .PUT(HttpRequest.BodyPublishers.noBody())),
+                204,
+                "join room " + room);
     }
 
     /** Every room's {@code last_seq}, as the given user sees the room list (all public rooms). */
     Map<Long, Long> lastSeqs(User user) throws Exception {
-        HttpResponse<String> reply = expect(send(HttpRequest.newBuilder(base.resolve("/api/rooms"))
-                .header("Authorization", "Bearer " + user.token()).GET()), 200, "list rooms");
+        HttpResponse<String> reply = expect(
+                send(HttpRequest.newBuilder(base.resolve("/api/rooms"))
+                        .header("Authorization", "Bearer " + user.token())
+                        .GET()),
+                200,
+                "list rooms");
         Map<Long, Long> seqs = new HashMap<>();
         Matcher room = ROOM.matcher(reply.body());
         while (room.find()) {
@@ -98,8 +107,12 @@ final class Setup implements AutoCloseable {
     }
 
     long lastSeq(User user, long room) throws Exception {
-        HttpResponse<String> reply = expect(send(HttpRequest.newBuilder(base.resolve("/api/rooms/" + room))
-                .header("Authorization", "Bearer " + user.token()).GET()), 200, "get room " + room);
+        HttpResponse<String> reply = expect(
+                send(HttpRequest.newBuilder(base.resolve("/api/rooms/" + room))
+                        .header("Authorization", "Bearer " + user.token())
+                        .GET()),
+                200,
+                "get room " + room);
         return Long.parseLong(field(reply.body(), "last_seq"));
     }
 

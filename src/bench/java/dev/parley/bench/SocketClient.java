@@ -52,7 +52,9 @@ final class SocketClient implements AutoCloseable {
         // the browser origin the handshake filter allows (http://localhost:*)
         this.origin = "http://localhost:" + port;
         this.timeout = timeout;
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis());
     }
@@ -63,7 +65,9 @@ final class SocketClient implements AutoCloseable {
 
     /** A bootstrap like the sockets' but bound to one event loop (for the REST sender's lock-free queue). */
     Bootstrap bootstrapOn(io.netty.channel.EventLoop loop) {
-        return new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        return new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis());
     }
@@ -81,10 +85,15 @@ final class SocketClient implements AutoCloseable {
     }
 
     /** As above, with a fixed receive buffer ({@code receiveBuffer} bytes; 0 leaves the kernel's autotuning). */
-    WsSocket open(String path, String token, InetAddress local, Frames.Type readyType, FrameListener listener, int receiveBuffer) {
-        HttpHeaders headers = new DefaultHttpHeaders()
-                .set("Authorization", "Bearer " + token)
-                .set("Origin", origin);
+    WsSocket open(
+            String path,
+            String token,
+            InetAddress local,
+            Frames.Type readyType,
+            FrameListener listener,
+            int receiveBuffer) {
+        HttpHeaders headers =
+                new DefaultHttpHeaders().set("Authorization", "Bearer " + token).set("Origin", origin);
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                 URI.create("ws://127.0.0.1:" + port + path), WebSocketVersion.V13, null, false, headers, 1 << 20);
         WsSocket socket = new WsSocket(handshaker, readyType, listener);
@@ -111,11 +120,17 @@ final class SocketClient implements AutoCloseable {
                 socket.closed.complete(1006);
                 return;
             }
-            var timer = connect.channel().eventLoop().schedule(() -> {
-                if (socket.ready.completeExceptionally(new TimeoutException("no first frame within " + timeout.toSeconds() + " s"))) {
-                    connect.channel().close();
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            var timer = connect.channel()
+                    .eventLoop()
+                    .schedule(
+                            () -> {
+                                if (socket.ready.completeExceptionally(
+                                        new TimeoutException("no first frame within " + timeout.toSeconds() + " s"))) {
+                                    connect.channel().close();
+                                }
+                            },
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
             socket.ready.whenComplete((s, e) -> timer.cancel(false));
         });
         return socket;
@@ -128,8 +143,10 @@ final class SocketClient implements AutoCloseable {
             if (!failures.isEmpty()) {
                 sockets.forEach(WsSocket::abort);
                 Throwable first = failures.get(0);
-                throw new IllegalStateException(failures.size() + " of " + (sockets.size() + failures.size()) + " " + what
-                        + " could not be opened; first: " + first, first);
+                throw new IllegalStateException(
+                        failures.size() + " of " + (sockets.size() + failures.size()) + " " + what
+                                + " could not be opened; first: " + first,
+                        first);
             }
         }
     }
@@ -163,7 +180,8 @@ final class SocketClient implements AutoCloseable {
             }
         }
         for (int i = started.size(); i < count; i++) {
-            failures.add(new TimeoutException("not started: no handshake slot freed within " + timeout.toSeconds() * 2 + " s"));
+            failures.add(new TimeoutException(
+                    "not started: no handshake slot freed within " + timeout.toSeconds() * 2 + " s"));
         }
         long nanos = ok.stream().mapToLong(s -> s.readyAt).max().orElse(BenchClock.now()) - begin;
         return new Opened(ok, failures, nanos);
@@ -174,7 +192,8 @@ final class SocketClient implements AutoCloseable {
         sockets.forEach(WsSocket::close);
         int open = awaitClosed(sockets, atMost);
         if (open > 0) {
-            Rig.log(open + " of " + sockets.size() + " sockets still open " + atMost.toSeconds() + " s after closing them");
+            Rig.log(open + " of " + sockets.size() + " sockets still open " + atMost.toSeconds()
+                    + " s after closing them");
         }
     }
 
@@ -200,7 +219,7 @@ final class SocketClient implements AutoCloseable {
     void fence() throws InterruptedException {
         for (EventExecutor loop : group) {
             try {
-                loop.submit(() -> { }).get(30, TimeUnit.SECONDS);
+                loop.submit(() -> {}).get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("event loop did not answer: " + e, e);
             }

@@ -53,7 +53,8 @@ final class Subscriber implements FrameListener {
             }
             case ACK -> {
                 if (sends != null) {
-                    sends.acked(room, Frames.number(frame, Frames.SEQ), Frames.number(frame, CLIENT_ID), BenchClock.now());
+                    sends.acked(
+                            room, Frames.number(frame, Frames.SEQ), Frames.number(frame, CLIENT_ID), BenchClock.now());
                 }
             }
             case SUBSCRIBED -> seqs.reset(Math.max(0, Frames.number(frame, Frames.LAST_SEQ)));

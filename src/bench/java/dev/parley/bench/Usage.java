@@ -69,10 +69,12 @@ final class Usage {
     }
 
     String describe() {
-        return String.format("server CPU %s s (%s of a core), generator CPU %.2f s (%.0f %% of a core)%s",
+        return String.format(
+                "server CPU %s s (%s of a core), generator CPU %.2f s (%.0f %% of a core)%s",
                 Double.isNaN(serverCpu()) ? "?" : String.format("%.2f", serverCpu()),
                 Double.isNaN(serverLoad()) ? "?" : String.format("%.0f %%", serverLoad() * 100),
-                generatorCpu(), generatorLoad() * 100,
+                generatorCpu(),
+                generatorLoad() * 100,
                 generatorSaturated() ? "  ** generator saturated: numbers are a lower bound **" : "");
     }
 }

@@ -40,6 +40,7 @@ final class WsSocket extends ChannelInboundHandlerAdapter {
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     /** When the bench started to connect, and when the awaited first frame came (bench nanos). */
     final long startedAt = BenchClock.now();
+
     volatile long readyAt;
 
     private final WebSocketClientHandshaker handshaker;
@@ -107,9 +108,13 @@ final class WsSocket extends ChannelInboundHandlerAdapter {
                 return;
             }
             c.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
-            c.eventLoop().schedule(() -> {
-                c.close();
-            }, 10, TimeUnit.SECONDS);
+            c.eventLoop()
+                    .schedule(
+                            () -> {
+                                c.close();
+                            },
+                            10,
+                            TimeUnit.SECONDS);
         });
     }
 
@@ -168,7 +173,9 @@ final class WsSocket extends ChannelInboundHandlerAdapter {
                     try {
                         handshaker.finishHandshake(ctx.channel(), response);
                     } catch (WebSocketClientHandshakeException refused) {
-                        int status = refused.response() == null ? 0 : refused.response().status().code();
+                        int status = refused.response() == null
+                                ? 0
+                                : refused.response().status().code();
                         ready.completeExceptionally(new Refused(status, "upgrade refused with HTTP " + status));
                         ctx.close();
                     }
@@ -190,7 +197,8 @@ final class WsSocket extends ChannelInboundHandlerAdapter {
                     ctx.close();
                 } else {
                     // the server closed first: echo its frame, as the protocol asks, then hang up
-                    ctx.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content().retain()))
+                    ctx.writeAndFlush(new CloseWebSocketFrame(
+                                    true, 0, close.content().retain()))
                             .addListener(ChannelFutureListener.CLOSE);
                 }
             }

@@ -49,22 +49,28 @@ class AccountsIT {
     void registerLoginMeRefresh() {
         Api api = api();
         String name = Users.unique("Alice");
-        var registered = api.post("/auth/register",
-                "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\",\"display_name\":\"Alice A.\"}", null);
+        var registered = api.post(
+                "/auth/register",
+                "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\",\"display_name\":\"Alice A.\"}",
+                null);
         assertEquals(201, registered.status(), registered::toString);
         assertEquals(name, registered.json().getString("username"));
         assertEquals("Alice A.", registered.json().getString("display_name"));
         assertFalse(registered.json().containsKey("password_hash"), registered::toString);
 
         // usernames compare case-insensitively
-        var login = api.post("/auth/login",
-                "{\"username\":\"" + name.toUpperCase() + "\",\"password\":\"" + Users.PASSWORD + "\"}", null);
+        var login = api.post(
+                "/auth/login",
+                "{\"username\":\"" + name.toUpperCase() + "\",\"password\":\"" + Users.PASSWORD + "\"}",
+                null);
         assertEquals(200, login.status(), login::toString);
         String token = login.json().getString("token");
         assertEquals("Bearer", login.json().getString("token_type"));
         assertEquals(name, login.json().getJsonObject("user").getString("username"));
         Instant expires = Instant.parse(login.json().getString("expires_at"));
-        assertTrue(expires.isAfter(Instant.now().plusSeconds(3000)) && expires.isBefore(Instant.now().plusSeconds(3700)),
+        assertTrue(
+                expires.isAfter(Instant.now().plusSeconds(3000))
+                        && expires.isBefore(Instant.now().plusSeconds(3700)),
                 "default lifetime is one hour: " + expires);
 
         Map<String, Object> claims = TestKeys.claims(token);
@@ -72,7 +78,8 @@ class AccountsIT {
         assertEquals(name, claims.get("upn"));
         assertEquals(String.valueOf(registered.json().getJsonNumber("id").longValue()), claims.get("sub"));
         assertEquals(List.of("user"), claims.get("groups"));
-        assertTrue(claims.containsKey("jti") && claims.containsKey("iat") && claims.containsKey("exp"), claims::toString);
+        assertTrue(
+                claims.containsKey("jti") && claims.containsKey("iat") && claims.containsKey("exp"), claims::toString);
 
         var me = api.get("/me", token);
         assertEquals(200, me.status(), me::toString);
@@ -104,8 +111,12 @@ class AccountsIT {
     void wrongPasswordAndUnknownUserGetTheSameAnswer() {
         Api api = api();
         var user = Users.create(api, "carol");
-        var wrong = api.post("/auth/login", "{\"username\":\"" + user.name() + "\",\"password\":\"wrong-password\"}", null);
-        var unknown = api.post("/auth/login", "{\"username\":\"" + Users.unique("nobody") + "\",\"password\":\"wrong-password\"}", null);
+        var wrong =
+                api.post("/auth/login", "{\"username\":\"" + user.name() + "\",\"password\":\"wrong-password\"}", null);
+        var unknown = api.post(
+                "/auth/login",
+                "{\"username\":\"" + Users.unique("nobody") + "\",\"password\":\"wrong-password\"}",
+                null);
         assertEquals(401, wrong.status(), wrong::toString);
         assertEquals(wrong.body(), unknown.body());
         assertEquals("application/problem+json", unknown.contentType());
@@ -114,11 +125,25 @@ class AccountsIT {
     @Test
     void registrationInputIsChecked() {
         Api api = api();
-        assertInvalid(api.post("/auth/register", "{\"username\":\"ab\",\"password\":\"" + Users.PASSWORD + "\"}", null), "username");
-        assertInvalid(api.post("/auth/register", "{\"username\":\"has space\",\"password\":\"" + Users.PASSWORD + "\"}", null), "username");
-        assertInvalid(api.post("/auth/register", "{\"username\":\"" + "x".repeat(33) + "\",\"password\":\"" + Users.PASSWORD + "\"}", null), "username");
-        assertInvalid(api.post("/auth/register", "{\"username\":\"" + Users.unique("d") + "\",\"password\":\"short\"}", null), "password");
-        assertInvalid(api.post("/auth/register", "{\"username\":12345,\"password\":\"" + Users.PASSWORD + "\"}", null), "username");
+        assertInvalid(
+                api.post("/auth/register", "{\"username\":\"ab\",\"password\":\"" + Users.PASSWORD + "\"}", null),
+                "username");
+        assertInvalid(
+                api.post(
+                        "/auth/register", "{\"username\":\"has space\",\"password\":\"" + Users.PASSWORD + "\"}", null),
+                "username");
+        assertInvalid(
+                api.post(
+                        "/auth/register",
+                        "{\"username\":\"" + "x".repeat(33) + "\",\"password\":\"" + Users.PASSWORD + "\"}",
+                        null),
+                "username");
+        assertInvalid(
+                api.post("/auth/register", "{\"username\":\"" + Users.unique("d") + "\",\"password\":\"short\"}", null),
+                "password");
+        assertInvalid(
+                api.post("/auth/register", "{\"username\":12345,\"password\":\"" + Users.PASSWORD + "\"}", null),
+                "username");
         assertInvalid(api.post("/auth/register", "{\"password\":\"" + Users.PASSWORD + "\"}", null), "username");
         var bad = api.post("/auth/register", "{\"username\":", null);
         assertEquals(400, bad.status(), bad::toString);
@@ -132,13 +157,15 @@ class AccountsIT {
         Api api = api();
         String huge = "p".repeat(10_240);
         long started = System.nanoTime();
-        var register = api.post("/auth/register", "{\"username\":\"" + Users.unique("e") + "\",\"password\":\"" + huge + "\"}", null);
+        var register = api.post(
+                "/auth/register", "{\"username\":\"" + Users.unique("e") + "\",\"password\":\"" + huge + "\"}", null);
         var login = api.post("/auth/login", "{\"username\":\"someone\",\"password\":\"" + huge + "\"}", null);
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertInvalid(register, "password");
         assertInvalid(login, "password");
         // not a timing assertion on speed: a hashed 10 KB password would take seconds, not this
-        System.getLogger(AccountsIT.class.getName()).log(System.Logger.Level.INFO, "two 10 KB-password requests took " + millis + " ms");
+        System.getLogger(AccountsIT.class.getName())
+                .log(System.Logger.Level.INFO, "two 10 KB-password requests took " + millis + " ms");
     }
 
     @Test
@@ -154,16 +181,24 @@ class AccountsIT {
         String otherSignature = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[256]);
         assertUnauthorized(api.get("/me", parts[0] + "." + parts[1] + "." + otherSignature));
 
-        String tamperedClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-                        .replace("\"" + user.name() + "\"", "\"admin\"").getBytes(StandardCharsets.UTF_8));
+        String tamperedClaims = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replace("\"" + user.name() + "\"", "\"admin\"")
+                        .getBytes(StandardCharsets.UTF_8));
         assertUnauthorized(api.get("/me", parts[0] + "." + tamperedClaims + "." + parts[2]));
 
-        String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String none = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         assertUnauthorized(api.get("/me", none + "." + parts[1] + "."));
 
         // the classic confusion: HS256 keyed with the server's public key
-        SignedJWT hs = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims(user, "parley", 600));
+        SignedJWT hs = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims(user, "parley", 600));
         hs.sign(new MACSigner(TestKeys.publicKeyPem().getBytes(StandardCharsets.US_ASCII)));
         assertUnauthorized(api.get("/me", hs.serialize()));
 
@@ -187,7 +222,11 @@ class AccountsIT {
     }
 
     private static String signed(JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         jwt.sign(new RSASSASigner(TestKeys.privateKey()));
         return jwt.serialize();
     }
@@ -201,7 +240,9 @@ class AccountsIT {
     static void assertInvalid(Api.Reply reply, String field) {
         assertEquals(400, reply.status(), reply::toString);
         assertEquals("application/problem+json", reply.contentType(), reply::toString);
-        assertTrue(reply.json().getJsonArray("errors").stream()
-                .anyMatch(e -> e.asJsonObject().getString("field").equals(field)), reply::toString);
+        assertTrue(
+                reply.json().getJsonArray("errors").stream()
+                        .anyMatch(e -> e.asJsonObject().getString("field").equals(field)),
+                reply::toString);
     }
 }

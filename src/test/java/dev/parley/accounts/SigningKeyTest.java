@@ -26,14 +26,17 @@ class SigningKeyTest {
             SigningKey first = SigningKey.current().orElseThrow();
             Path file = dir.resolve("keys/jwt-signing-key.pem");
             assertTrue(Files.exists(file));
-            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
-                    Files.getPosixFilePermissions(file), "only the owner reads the private key");
+            assertEquals(
+                    Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(file),
+                    "only the owner reads the private key");
             SigningKey again = SigningKey.current().orElseThrow();
             assertEquals(first.publicKey(), again.publicKey(), "a restart reuses the key");
             assertTrue(first.publicKeyPem().startsWith("-----BEGIN PUBLIC KEY-----\n"));
 
             Files.delete(file);
-            assertNotEquals(first.publicKey(), SigningKey.current().orElseThrow().publicKey());
+            assertNotEquals(
+                    first.publicKey(), SigningKey.current().orElseThrow().publicKey());
         } finally {
             restore(previous);
         }
@@ -45,7 +48,9 @@ class SigningKeyTest {
         System.setProperty("parley.data.dir", dir.toString());
         try {
             Files.createDirectories(dir.resolve("keys"));
-            Files.writeString(dir.resolve("keys/jwt-signing-key.pem"), "-----BEGIN PRIVATE KEY-----\nbm9wZQ==\n-----END PRIVATE KEY-----\n");
+            Files.writeString(
+                    dir.resolve("keys/jwt-signing-key.pem"),
+                    "-----BEGIN PRIVATE KEY-----\nbm9wZQ==\n-----END PRIVATE KEY-----\n");
             IllegalStateException error = assertThrows(IllegalStateException.class, SigningKey::current);
             assertTrue(error.getMessage().contains("not an RSA PKCS#8 PEM key"), error.getMessage());
         } finally {

@@ -60,14 +60,21 @@ class ClusterIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        Assumptions.assumeFalse(TestDatabase.postgres(), "the cluster tests run once, in the default pass (they use PostgreSQL there too)");
+        Assumptions.assumeFalse(
+                TestDatabase.postgres(),
+                "the cluster tests run once, in the default pass (they use PostgreSQL there too)");
         TestDatabase.recreate(ClusterNodes.DATABASE);
         Path build = Path.of(System.getProperty("parley.build.dir", "target"));
         redis = RedisServer.start(build.resolve("cluster-it-redis.log"));
-        ClusterNodes nodes = new ClusterNodes(redis.uri(), List.of("-Dparley.cluster.catch-up-interval=PT1S",
-                "-Dparley.cluster.presence-heartbeat=PT1S", "-Dparley.cluster.presence-ttl=PT" + PRESENCE_TTL_SECONDS + "S",
-                "-Dparley.ws.max-connections-per-user=" + CAP, "-Dparley.ratelimit.messages.capacity=" + BURST,
-                "-Dparley.ratelimit.messages.per-second=" + PER_SECOND));
+        ClusterNodes nodes = new ClusterNodes(
+                redis.uri(),
+                List.of(
+                        "-Dparley.cluster.catch-up-interval=PT1S",
+                        "-Dparley.cluster.presence-heartbeat=PT1S",
+                        "-Dparley.cluster.presence-ttl=PT" + PRESENCE_TTL_SECONDS + "S",
+                        "-Dparley.ws.max-connections-per-user=" + CAP,
+                        "-Dparley.ratelimit.messages.capacity=" + BURST,
+                        "-Dparley.ratelimit.messages.per-second=" + PER_SECOND));
         nodeA = nodes.launch("a");
         nodeB = nodes.launch("b");
         nodeA.awaitReady(nodes.log("a"));
@@ -91,18 +98,25 @@ class ClusterIT {
         User alice = Users.create(a, "alice");
         User bob = Users.create(b, "bob");
         long room = roomOfBoth(alice, bob);
-        try (ChatClient onA = inRoom(a, alice, room); ChatClient onB = inRoom(b, bob, room)) {
+        try (ChatClient onA = inRoom(a, alice, room);
+                ChatClient onB = inRoom(b, bob, room)) {
             for (int i = 0; i < MESSAGES_EACH; i++) {
                 onA.send(frame("type", "message", "content", "from a " + i, "client_id", "a" + i));
-                assertEquals(201, b.post("/rooms/" + room + "/messages", "{\"content\":\"from b " + i + "\"}", bob.token()).status());
+                assertEquals(
+                        201,
+                        b.post("/rooms/" + room + "/messages", "{\"content\":\"from b " + i + "\"}", bob.token())
+                                .status());
             }
             List<JsonObject> seenOnA = messages(onA, 2 * MESSAGES_EACH);
             List<JsonObject> seenOnB = messages(onB, 2 * MESSAGES_EACH);
-            List<Long> expected = LongStream.rangeClosed(1, 2 * MESSAGES_EACH).boxed().toList();
+            List<Long> expected =
+                    LongStream.rangeClosed(1, 2 * MESSAGES_EACH).boxed().toList();
             assertEquals(expected, seqs(seenOnA), "node A's socket");
             assertEquals(expected, seqs(seenOnB), "node B's socket");
             assertEquals(contents(seenOnA), contents(seenOnB));
-            assertTrue(contents(seenOnB).contains("from a 3") && contents(seenOnB).contains("from b 7"), contents(seenOnB)::toString);
+            assertTrue(
+                    contents(seenOnB).contains("from a 3") && contents(seenOnB).contains("from b 7"),
+                    contents(seenOnB)::toString);
             assertNoMoreMessages(onA);
             assertNoMoreMessages(onB);
         }
@@ -113,7 +127,8 @@ class ClusterIT {
     void aDirectMessageOnOneNodeReachesTheReceiversChatSocketOnTheOther() {
         User dave = Users.create(a, "dave");
         User carol = Users.create(b, "carol");
-        try (ChatClient personal = ChatClient.to(b, "/ws/chat").bearer(carol.token()).open()) {
+        try (ChatClient personal =
+                ChatClient.to(b, "/ws/chat").bearer(carol.token()).open()) {
             personal.next("connected");
             var sent = a.post("/direct/" + carol.name() + "/messages", "{\"content\":\"psst\"}", dave.token());
             assertEquals(201, sent.status(), sent::toString);
@@ -132,7 +147,8 @@ class ClusterIT {
         User erin = Users.create(a, "erin");
         User frank = Users.create(b, "frank");
         long room = roomOfBoth(erin, frank);
-        try (ChatClient onA = inRoom(a, erin, room); ChatClient onB = inRoom(b, frank, room)) {
+        try (ChatClient onA = inRoom(a, erin, room);
+                ChatClient onB = inRoom(b, frank, room)) {
             onA.send(frame("type", "typing", "is_typing", true));
             JsonObject typing = onB.next("typing", WAIT, "presence");
             assertEquals(erin.name(), typing.getString("user"));
@@ -146,18 +162,25 @@ class ClusterIT {
         User ivan = Users.create(a, "ivan");
         User judy = Users.create(b, "judy");
         long room = new RestCalls(a).publicRoom(judy, ivan);
-        try (ChatClient judyOnB = inRoom(b, judy, room); ChatClient ivanOnA = inRoom(a, ivan, room)) {
+        try (ChatClient judyOnB = inRoom(b, judy, room);
+                ChatClient ivanOnA = inRoom(a, ivan, room)) {
             JsonObject joined = presenceOf(judyOnB, ivan);
             assertEquals("join", joined.getString("event"), joined::toString);
             assertEquals(ivan.name(), joined.getString("user"));
             assertEquals(2, joined.getInt("online_count"), joined::toString);
             try (ChatClient ivanOnB = inRoom(b, ivan, room)) {
-                await("ivan's two devices, one on each node, counted as one user").atMost(WAIT)
-                        .until(() -> online(b, room, judy).equals(java.util.stream.Stream.of(judy.name() + "=1", ivan.name() + "=2").sorted().toList())
+                await("ivan's two devices, one on each node, counted as one user")
+                        .atMost(WAIT)
+                        .until(() -> online(b, room, judy)
+                                        .equals(java.util.stream.Stream.of(judy.name() + "=1", ivan.name() + "=2")
+                                                .sorted()
+                                                .toList())
                                 && online(a, room, ivan).equals(online(b, room, judy)));
                 // the second device is no arrival: judy hears nothing of it
                 for (JsonObject frame : judyOnB.fence()) {
-                    assertFalse("presence".equals(ChatClient.type(frame)), "no presence frame for a second device: " + frame);
+                    assertFalse(
+                            "presence".equals(ChatClient.type(frame)),
+                            "no presence frame for a second device: " + frame);
                 }
             }
             ivanOnA.close();
@@ -181,7 +204,8 @@ class ClusterIT {
             assertEquals(429, ChatClient.to(b, "/ws/chat").bearer(kim.token()).refusal(), "a fifth socket on B");
             open.remove(0).close();
             await("the slot given back on A is free on B").atMost(WAIT).until(() -> {
-                ChatClient.Handshake again = ChatClient.to(b, "/ws/chat").bearer(kim.token()).attempt();
+                ChatClient.Handshake again =
+                        ChatClient.to(b, "/ws/chat").bearer(kim.token()).attempt();
                 if (again.client() != null) {
                     open.add(again.client());
                 }
@@ -201,14 +225,16 @@ class ClusterIT {
         int accepted = 0;
         for (int i = 0; i < BURST; i++) {
             for (Api node : List.of(a, b)) {
-                int status = node.post("/rooms/" + room + "/messages", "{\"content\":\"burst " + i + "\"}", leo.token()).status();
+                int status = node.post("/rooms/" + room + "/messages", "{\"content\":\"burst " + i + "\"}", leo.token())
+                        .status();
                 assertTrue(status == 201 || status == 429, "status " + status);
                 accepted += status == 201 ? 1 : 0;
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         // one node would take BURST on each; the cluster takes BURST in all, plus what refilled meanwhile
-        assertTrue(accepted >= BURST && accepted <= BURST + Math.ceil(seconds * PER_SECOND) + 1,
+        assertTrue(
+                accepted >= BURST && accepted <= BURST + Math.ceil(seconds * PER_SECOND) + 1,
                 accepted + " of " + 2 * BURST + " accepted in " + seconds + " s");
     }
 
@@ -221,7 +247,8 @@ class ClusterIT {
         long room = roomOfBoth(olga, paul);
         List<Long> own = new ArrayList<>();
         List<Long> other = new ArrayList<>();
-        try (ChatClient onA = inRoom(a, olga, room); ChatClient onB = inRoom(b, paul, room)) {
+        try (ChatClient onA = inRoom(a, olga, room);
+                ChatClient onB = inRoom(b, paul, room)) {
             for (int i = 0; i < 30; i++) {
                 long sent = System.nanoTime();
                 post(a, olga, room, "timed " + i);
@@ -233,7 +260,8 @@ class ClusterIT {
         }
         List<Long> ownSorted = own.stream().sorted().toList();
         List<Long> otherSorted = other.stream().sorted().toList();
-        System.out.printf("REST send on A to arrival, ms: A's socket p50 %d max %d; B's socket p50 %d max %d%n",
+        System.out.printf(
+                "REST send on A to arrival, ms: A's socket p50 %d max %d; B's socket p50 %d max %d%n",
                 ownSorted.get(15), ownSorted.get(29), otherSorted.get(15), otherSorted.get(29));
         assertTrue(otherSorted.get(29) < 5000, "cross-node arrival within 5 s: " + other);
     }
@@ -244,7 +272,8 @@ class ClusterIT {
         User gina = Users.create(a, "gina");
         User hank = Users.create(b, "hank");
         long room = roomOfBoth(gina, hank);
-        try (ChatClient onA = inRoom(a, gina, room); ChatClient onB = inRoom(b, hank, room)) {
+        try (ChatClient onA = inRoom(a, gina, room);
+                ChatClient onB = inRoom(b, hank, room)) {
             post(a, gina, room, "before 1");
             assertEquals(List.of(1L), seqs(messages(onB, 1)));
             redis.stop();
@@ -276,7 +305,8 @@ class ClusterIT {
         List<ResumingReader> readers = new ArrayList<>();
         for (int i = 0; i < users.size(); i++) {
             boolean onA = i < READERS_PER_NODE;
-            ResumingReader reader = new ResumingReader(onA ? a : b, room, users.get(i), users.get(i).name() + (onA ? "@A" : "@B"));
+            ResumingReader reader = new ResumingReader(
+                    onA ? a : b, room, users.get(i), users.get(i).name() + (onA ? "@A" : "@B"));
             reader.connect(SubscribeStyle.ROOM_PATH);
             readers.add(reader);
         }
@@ -293,11 +323,17 @@ class ClusterIT {
         long last = new RestCalls(b).room(room, owner).getJsonNumber("last_seq").longValue();
         assertEquals(SENDS, last, "every send after the kill went to B, every one before committed");
 
-        // the killed node's users leave presence on B within the TTL and a heartbeat (the kill is the last test: A stays down)
-        List<String> onB = users.subList(READERS_PER_NODE, users.size()).stream().map(u -> u.name() + "=1").sorted().toList();
-        await("A's users gone from presence on B").atMost(Duration.ofSeconds(PRESENCE_TTL_SECONDS + 10))
+        // the killed node's users leave presence on B within the TTL and a heartbeat (the kill is the last test: A
+        // stays down)
+        List<String> onB = users.subList(READERS_PER_NODE, users.size()).stream()
+                .map(u -> u.name() + "=1")
+                .sorted()
+                .toList();
+        await("A's users gone from presence on B")
+                .atMost(Duration.ofSeconds(PRESENCE_TTL_SECONDS + 10))
                 .until(() -> online(b, room, owner).equals(onB));
-        System.out.printf("presence on B dropped the killed node's users %d ms after the kill (TTL %d s)%n",
+        System.out.printf(
+                "presence on B dropped the killed node's users %d ms after the kill (TTL %d s)%n",
                 (System.nanoTime() - killedAt) / 1_000_000, PRESENCE_TTL_SECONDS);
 
         for (int i = 0; i < readers.size(); i++) {
@@ -338,12 +374,16 @@ class ClusterIT {
         var reply = api.get("/rooms/" + room + "/presence", reader.token());
         assertEquals(200, reply.status(), reply::toString);
         return reply.json().getJsonArray("online").getValuesAs(JsonObject.class).stream()
-                .map(o -> o.getString("username") + "=" + o.getInt("connections")).sorted().toList();
+                .map(o -> o.getString("username") + "=" + o.getInt("connections"))
+                .sorted()
+                .toList();
     }
 
     /** The node's MicroProfile readiness status: 200 up, 503 down. */
     private static int ready(Api api) {
-        return api.send(java.net.http.HttpRequest.newBuilder(api.base().resolve("/health/ready")).GET()).status();
+        return api.send(java.net.http.HttpRequest.newBuilder(api.base().resolve("/health/ready"))
+                        .GET())
+                .status();
     }
 
     /** A public room of {@code onA}'s (created on A) that {@code onB} joins on B. */
@@ -365,7 +405,8 @@ class ClusterIT {
     }
 
     static ChatClient inRoom(Api api, User user, long room) {
-        ChatClient client = ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
+        ChatClient client =
+                ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
         client.next("connected");
         Subscribed.read(client, room);
         return client;

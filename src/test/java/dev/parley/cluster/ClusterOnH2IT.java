@@ -27,13 +27,22 @@ class ClusterOnH2IT {
         Path data = Files.createTempDirectory(build, "cluster-h2");
         Path log = build.resolve("cluster-on-h2-it.log");
         Files.deleteIfExists(log);
-        try (MicroProcess node = MicroProcess.launch(data, log, List.of("-Dparley.redis.uri=redis://127.0.0.1:1"), Map.of(),
+        try (MicroProcess node = MicroProcess.launch(
+                data,
+                log,
+                List.of("-Dparley.redis.uri=redis://127.0.0.1:1"),
+                Map.of(),
                 MicroProcess.options("payara.extraMicroOptions"))) {
-            await("the refusal in the log").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> Files.readString(log).contains("Parley refuses to start: cluster mode (parley.redis.uri is set) "
-                            + "needs a database that all nodes share"));
+            await("the refusal in the log")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> Files.readString(log)
+                            .contains("Parley refuses to start: cluster mode (parley.redis.uri is set) "
+                                    + "needs a database that all nodes share"));
             // the server may exit or stay up without the application: either way, the API is not served
-            await("the server answers or exits").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+            await("the server answers or exits")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> !node.isAlive() || answers(node));
             if (node.isAlive()) {
                 assertNotEquals(401, node.api().get("/me", null).status(), "the application must not be serving");

@@ -46,7 +46,10 @@ class MessagesIT {
     void room() {
         api = new Api(url);
         alice = Users.create(api, "alice");
-        room = api.post("/rooms", "{\"name\":\"Messages\"}", alice.token()).json().getJsonNumber("id").longValue();
+        room = api.post("/rooms", "{\"name\":\"Messages\"}", alice.token())
+                .json()
+                .getJsonNumber("id")
+                .longValue();
     }
 
     @Test
@@ -63,9 +66,12 @@ class MessagesIT {
         assertEquals("text", m.getString("message_type"));
         assertEquals("c-1", m.getString("client_id"));
         Instant at = Instant.parse(m.getString("timestamp"));
-        assertTrue(Math.abs(at.toEpochMilli() - System.currentTimeMillis()) < 60_000, "timestamp is now, in UTC: " + at);
+        assertTrue(
+                Math.abs(at.toEpochMilli() - System.currentTimeMillis()) < 60_000, "timestamp is now, in UTC: " + at);
         assertTrue(posted.header("Location").orElseThrow().endsWith("/rooms/" + room + "/messages/1"));
-        assertEquals("hello there", api.get("/rooms/" + room + "/messages/1", alice.token()).json().getString("content"));
+        assertEquals(
+                "hello there",
+                api.get("/rooms/" + room + "/messages/1", alice.token()).json().getString("content"));
         assertEquals(1, api.get("/rooms/" + room, alice.token()).json().getInt("last_seq"));
     }
 
@@ -86,7 +92,8 @@ class MessagesIT {
         // another sender may use the same client_id: the key is (room, sender, client_id)
         Users.User bob = Users.create(api, "bob");
         api.put("/rooms/" + room + "/members/me", bob.token());
-        var bobs = api.post("/rooms/" + room + "/messages", "{\"content\":\"mine\",\"client_id\":\"same\"}", bob.token());
+        var bobs =
+                api.post("/rooms/" + room + "/messages", "{\"content\":\"mine\",\"client_id\":\"same\"}", bob.token());
         assertEquals(201, bobs.status(), bobs::toString);
         assertEquals(2, bobs.json().getInt("seq"));
     }
@@ -159,7 +166,9 @@ class MessagesIT {
                     go.await();
                     List<Long> mine = new ArrayList<>();
                     for (int i = 0; i < 50; i++) {
-                        var posted = api.post("/rooms/" + room + "/messages", "{\"content\":\"t" + thread + " #" + i + "\"}",
+                        var posted = api.post(
+                                "/rooms/" + room + "/messages",
+                                "{\"content\":\"t" + thread + " #" + i + "\"}",
                                 sender.token());
                         assertEquals(201, posted.status(), posted::toString);
                         assertEquals(sender.name(), posted.json().getString("sender"), posted::toString);
@@ -207,8 +216,12 @@ class MessagesIT {
         assertProblem(400, api.get("/rooms/" + room + "/messages?before=abc", alice.token()), "before");
         assertProblem(404, api.post("/rooms/987654321/messages", "{\"content\":\"hi\"}", alice.token()), null);
         assertProblem(404, api.get("/rooms/987654321/messages", alice.token()), null);
-        assertProblem(415, api.send(api.request("/rooms/" + room + "/messages", alice.token())
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("hi"))), null);
+        assertProblem(
+                415,
+                api.send(api.request("/rooms/" + room + "/messages", alice.token())
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("hi"))),
+                null);
 
         assertEquals(201, post("{\"content\":\"" + "x".repeat(4000) + "\"}").status(), "4,000 characters are fine");
         assertEquals(List.of(1L), seqsOf(history("")), "only the valid message was stored");
@@ -225,7 +238,9 @@ class MessagesIT {
     }
 
     static List<Long> seqsOf(JsonObject page) {
-        return page.getJsonArray("messages").stream().map(m -> m.asJsonObject().getJsonNumber("seq").longValue()).toList();
+        return page.getJsonArray("messages").stream()
+                .map(m -> m.asJsonObject().getJsonNumber("seq").longValue())
+                .toList();
     }
 
     static List<Long> seqs(long from, long to) {
@@ -240,8 +255,10 @@ class MessagesIT {
         assertTrue(problem.containsKey("title") && problem.containsKey("detail"), reply::toString);
         assertFalse(reply.body().contains("Exception"), "no stack trace: " + reply);
         if (field != null) {
-            assertTrue(problem.getJsonArray("errors").stream()
-                    .anyMatch(e -> e.asJsonObject().getString("field").equals(field)), reply::toString);
+            assertTrue(
+                    problem.getJsonArray("errors").stream()
+                            .anyMatch(e -> e.asJsonObject().getString("field").equals(field)),
+                    reply::toString);
         }
     }
 }

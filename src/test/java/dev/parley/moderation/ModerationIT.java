@@ -66,7 +66,10 @@ class ModerationIT {
         assertTrue(registered.status() == 201 || registered.status() == 409, registered::toString);
         Api.Reply login = api.post("/auth/login", credentials, null);
         assertEquals(200, login.status(), login::toString);
-        admin = new User(ADMIN, login.json().getString("token"), login.json().getJsonObject("user").getJsonNumber("id").longValue());
+        admin = new User(
+                ADMIN,
+                login.json().getString("token"),
+                login.json().getJsonObject("user").getJsonNumber("id").longValue());
     }
 
     @AfterEach
@@ -81,10 +84,14 @@ class ModerationIT {
         User bob = Users.create(api, "bob");
         User carol = Users.create(api, "carol");
         List<HttpRequest.Builder> routes = List.of(
-                api.request("/admin/users/" + carol.name() + "/connections", bob.token()).GET(),
-                api.request("/admin/users/" + carol.name() + "/disconnect", bob.token()).POST(HttpRequest.BodyPublishers.noBody()),
-                api.request("/admin/users/" + carol.name() + "/ban", bob.token()).PUT(HttpRequest.BodyPublishers.noBody()),
-                api.request("/admin/users/" + carol.name() + "/ban", bob.token()).DELETE(),
+                api.request("/admin/users/" + carol.name() + "/connections", bob.token())
+                        .GET(),
+                api.request("/admin/users/" + carol.name() + "/disconnect", bob.token())
+                        .POST(HttpRequest.BodyPublishers.noBody()),
+                api.request("/admin/users/" + carol.name() + "/ban", bob.token())
+                        .PUT(HttpRequest.BodyPublishers.noBody()),
+                api.request("/admin/users/" + carol.name() + "/ban", bob.token())
+                        .DELETE(),
                 api.request("/admin/rooms/1/messages/1", bob.token()).DELETE(),
                 api.request("/admin/rooms/1", bob.token()).DELETE());
         for (HttpRequest.Builder route : routes) {
@@ -99,13 +106,18 @@ class ModerationIT {
     @Test
     void adminListsAndDisconnectsEveryConnection() {
         User bob = Users.create(api, "bob");
-        ChatClient socket = open(ChatClient.to(api, "/ws/chat").bearer(bob.token()).open());
+        ChatClient socket =
+                open(ChatClient.to(api, "/ws/chat").bearer(bob.token()).open());
         long room = rest.publicRoom(bob);
-        SseClient stream = open(SseClient.to(api, "/rooms/" + room + "/events").bearer(bob.token()).open());
+        SseClient stream = open(SseClient.to(api, "/rooms/" + room + "/events")
+                .bearer(bob.token())
+                .open());
 
         Api.Reply listed = api.get("/admin/users/" + bob.name() + "/connections", admin.token());
         assertEquals(200, listed.status(), listed::toString);
-        Set<String> transports = listed.array().stream().map(v -> ((JsonObject) v).getString("transport")).collect(Collectors.toSet());
+        Set<String> transports = listed.array().stream()
+                .map(v -> ((JsonObject) v).getString("transport"))
+                .collect(Collectors.toSet());
         assertEquals(Set.of("websocket", "sse"), transports, listed::toString);
         assertFalse(listed.body().contains(bob.token()), "no token in the listing");
 
@@ -123,9 +135,12 @@ class ModerationIT {
     void aBanRefusesEveryDoorAndAnUnbanOpensThem() {
         User bob = Users.create(api, "bob");
         long room = rest.publicRoom(bob);
-        ChatClient socket = open(ChatClient.to(api, "/ws/chat").bearer(bob.token()).open());
+        ChatClient socket =
+                open(ChatClient.to(api, "/ws/chat").bearer(bob.token()).open());
 
-        assertEquals(204, api.put("/admin/users/" + bob.name() + "/ban", admin.token()).status());
+        assertEquals(
+                204,
+                api.put("/admin/users/" + bob.name() + "/ban", admin.token()).status());
         ChatClient.Closure closure = socket.awaitClosure(WAIT);
         assertEquals(1008, closure.code(), closure::toString);
         assertEquals("banned", closure.reason());
@@ -134,14 +149,18 @@ class ModerationIT {
         assertProblem(403, rest);
         assertEquals("banned", rest.json().getString("code"));
         assertEquals(401, ChatClient.to(api, "/ws/chat").bearer(bob.token()).refusal(), "handshake");
-        SseClient refused = open(SseClient.to(api, "/rooms/" + room + "/events").bearer(bob.token()).open());
+        SseClient refused = open(SseClient.to(api, "/rooms/" + room + "/events")
+                .bearer(bob.token())
+                .open());
         assertEquals(403, refused.status(), refused::body);
         assertEquals("banned", refused.problem().getString("code"));
         Api.Reply login = login(bob);
         assertProblem(403, login);
         assertEquals("banned", login.json().getString("code"));
 
-        assertEquals(204, api.delete("/admin/users/" + bob.name() + "/ban", admin.token()).status());
+        assertEquals(
+                204,
+                api.delete("/admin/users/" + bob.name() + "/ban", admin.token()).status());
         assertEquals(200, login(bob).status());
         assertEquals(200, api.get("/me", bob.token()).status(), "the old token is good again");
     }
@@ -151,9 +170,13 @@ class ModerationIT {
         User bob = Users.create(api, "bob");
         String other = login(bob).json().getString("token");
         long room = rest.publicRoom(bob);
-        ChatClient first = open(ChatClient.to(api, "/ws/chat").bearer(bob.token()).open());
-        SseClient stream = open(SseClient.to(api, "/rooms/" + room + "/events").bearer(bob.token()).open());
-        ChatClient second = open(ChatClient.to(api, "/ws/chat?room=" + room).bearer(other).open());
+        ChatClient first =
+                open(ChatClient.to(api, "/ws/chat").bearer(bob.token()).open());
+        SseClient stream = open(SseClient.to(api, "/rooms/" + room + "/events")
+                .bearer(bob.token())
+                .open());
+        ChatClient second =
+                open(ChatClient.to(api, "/ws/chat?room=" + room).bearer(other).open());
 
         assertEquals(204, api.post("/auth/logout", null, bob.token()).status());
         ChatClient.Closure closure = first.awaitClosure(WAIT);
@@ -167,7 +190,9 @@ class ModerationIT {
         assertEquals(200, api.get("/me", other).status(), "the other token still works");
         JsonObject posted = rest.post(bob.withToken(other), room, "still here");
         JsonObject heard = SocketWaits.awaitFrame(second, f -> "message".equals(ChatClient.type(f)), "the message");
-        assertEquals(posted.getJsonNumber("seq").longValue(), heard.getJsonNumber("seq").longValue());
+        assertEquals(
+                posted.getJsonNumber("seq").longValue(),
+                heard.getJsonNumber("seq").longValue());
         assertFalse(second.isClosed());
     }
 
@@ -176,11 +201,16 @@ class ModerationIT {
         User alice = Users.create(api, "alice");
         User bob = Users.create(api, "bob");
         long room = rest.publicRoom(alice, bob);
-        long seq = rest.post(bob, room, "something to remove").getJsonNumber("seq").longValue();
+        long seq =
+                rest.post(bob, room, "something to remove").getJsonNumber("seq").longValue();
         ChatClient watcher = open(SocketWaits.roomSocket(api, alice, room));
 
-        assertEquals(204, api.delete("/admin/rooms/" + room + "/messages/" + seq, admin.token()).status());
-        JsonObject deleted = SocketWaits.awaitFrame(watcher, f -> "message_deleted".equals(ChatClient.type(f)), "the delete");
+        assertEquals(
+                204,
+                api.delete("/admin/rooms/" + room + "/messages/" + seq, admin.token())
+                        .status());
+        JsonObject deleted =
+                SocketWaits.awaitFrame(watcher, f -> "message_deleted".equals(ChatClient.type(f)), "the delete");
         assertEquals(seq, deleted.getJsonNumber("seq").longValue());
         JsonObject stored = rest.history(room, alice).get(0);
         assertTrue(stored.getBoolean("deleted"), stored::toString);
@@ -197,12 +227,15 @@ class ModerationIT {
         ChatClient personal = open(SocketWaits.multiplexed(api, bob, ""));
 
         assertEquals(204, api.delete("/admin/rooms/" + room, admin.token()).status());
-        JsonObject removed = SocketWaits.awaitFrame(personal, f -> "room_removed".equals(ChatClient.type(f)), "room_removed");
+        JsonObject removed =
+                SocketWaits.awaitFrame(personal, f -> "room_removed".equals(ChatClient.type(f)), "room_removed");
         assertEquals(room, removed.getJsonNumber("room_id").longValue(), removed::toString);
         ChatClient.Closure closure = pinned.awaitClosure(WAIT);
         assertEquals(4004, closure.code(), closure::toString);
         assertProblem(404, api.get("/rooms/" + room, alice.token()));
-        assertTrue(rest.rooms(bob).stream().noneMatch(r -> r.getJsonNumber("id").longValue() == room), "gone from the list");
+        assertTrue(
+                rest.rooms(bob).stream().noneMatch(r -> r.getJsonNumber("id").longValue() == room),
+                "gone from the list");
         assertProblem(404, api.delete("/admin/rooms/" + room, admin.token()));
         assertFalse(personal.isClosed(), "a multiplexed socket stays open");
     }
@@ -212,17 +245,21 @@ class ModerationIT {
         URI ready = api.base().resolve("/health/ready");
         Api.Reply reply = api.send(HttpRequest.newBuilder(ready).GET());
         assertEquals(200, reply.status(), reply::toString);
-        JsonObject database = reply.json().getJsonArray("checks").stream().map(JsonObject.class::cast)
-                .filter(check -> "database".equals(check.getString("name"))).findFirst()
+        JsonObject database = reply.json().getJsonArray("checks").stream()
+                .map(JsonObject.class::cast)
+                .filter(check -> "database".equals(check.getString("name")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no database check: " + reply));
         assertEquals("UP", database.getString("status"), database::toString);
-        Api.Reply live = api.send(HttpRequest.newBuilder(api.base().resolve("/health/live")).GET());
+        Api.Reply live = api.send(
+                HttpRequest.newBuilder(api.base().resolve("/health/live")).GET());
         assertEquals(200, live.status(), live::toString);
         assertTrue(live.body().contains("\"delivery\""), live::toString);
     }
 
     private Api.Reply login(User user) {
-        return api.post("/auth/login", "{\"username\":\"" + user.name() + "\",\"password\":\"" + Users.PASSWORD + "\"}", null);
+        return api.post(
+                "/auth/login", "{\"username\":\"" + user.name() + "\",\"password\":\"" + Users.PASSWORD + "\"}", null);
     }
 
     private <T extends AutoCloseable> T open(T closeable) {

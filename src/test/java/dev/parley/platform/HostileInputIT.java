@@ -78,7 +78,8 @@ class HostileInputIT {
     }
 
     ChatClient open(String pathAndQuery, User user) {
-        ChatClient client = ChatClient.to(api, pathAndQuery).bearer(user.token()).open();
+        ChatClient client =
+                ChatClient.to(api, pathAndQuery).bearer(user.token()).open();
         opened.add(client);
         client.next("connected");
         return client;
@@ -127,7 +128,8 @@ class HostileInputIT {
             assertEquals("invalid", mine.next("error", WAIT, "presence").getString("code"));
         }
         for (String blank : List.of("\\u00a0", "\\u2003\\u3000", "\\u200b", " \\u00a0\\u200b\\ufeff ")) {
-            Api.Reply posted = api.post("/rooms/" + room + "/messages", "{\"content\":\"" + blank + "\"}", sender.token());
+            Api.Reply posted =
+                    api.post("/rooms/" + room + "/messages", "{\"content\":\"" + blank + "\"}", sender.token());
             assertInvalid(posted, "content");
             assertTrue(posted.body().contains("blank"), posted::toString);
         }
@@ -141,12 +143,16 @@ class HostileInputIT {
             RestCalls.assertSameMessage(stored, message);
         }
         rest.direct(sender, peer, "and a direct one");
-        assertEquals("and a direct one", personal.next("message", WAIT, "room_added", "subscribed").getString("content"));
+        assertEquals(
+                "and a direct one",
+                personal.next("message", WAIT, "room_added", "subscribed").getString("content"));
         assertEquals(List.of(), withoutPresence(theirs.fence()));
     }
 
     static List<JsonObject> withoutPresence(List<JsonObject> frames) {
-        return frames.stream().filter(f -> !"presence".equals(ChatClient.type(f))).toList();
+        return frames.stream()
+                .filter(f -> !"presence".equals(ChatClient.type(f)))
+                .toList();
     }
 
     static void assertInvalid(Api.Reply reply, String field) {
@@ -171,7 +177,8 @@ class HostileInputIT {
             }
         }
         ChatClient socket = open("/ws/chat", user);
-        for (String body : List.of(deep, longNumber, "{\"type\":\"ping\",\"x\":" + "{\"a\":".repeat(2000) + "1" + "}".repeat(2001))) {
+        for (String body : List.of(
+                deep, longNumber, "{\"type\":\"ping\",\"x\":" + "{\"a\":".repeat(2000) + "1" + "}".repeat(2001))) {
             socket.send(body);
             JsonObject error = socket.next("error");
             assertEquals("bad_json", error.getString("code"), error::toString);
@@ -212,12 +219,15 @@ class HostileInputIT {
         for (int i = 0; i < 19; i++) {
             open("/ws/chat", user);
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<WebSocket>> racing = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            racing.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + user.token())
-                    .connectTimeout(WAIT).buildAsync(api.wsBase().resolve(api.wsBase().getPath() + "/ws/chat"),
-                            new WebSocket.Listener() { }));
+            racing.add(http.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + user.token())
+                    .connectTimeout(WAIT)
+                    .buildAsync(
+                            api.wsBase().resolve(api.wsBase().getPath() + "/ws/chat"), new WebSocket.Listener() {}));
         }
         int accepted = 0;
         int refused = 0;
@@ -228,7 +238,11 @@ class HostileInputIT {
                 accepted++;
             } catch (java.util.concurrent.ExecutionException e) {
                 assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException, e::toString);
-                assertEquals(429, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+                assertEquals(
+                        429,
+                        ((java.net.http.WebSocketHandshakeException) e.getCause())
+                                .getResponse()
+                                .statusCode());
                 refused++;
             }
         }
@@ -239,27 +253,35 @@ class HostileInputIT {
         // closing gives the slots back: the user can open 20 again, and not 21
         closeSockets();
         opened.clear();
-        await("the closed sockets' slots given back").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        await("the closed sockets' slots given back")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    ChatClient.Handshake attempt = ChatClient.to(api, "/ws/chat").bearer(user.token()).attempt();
+                    ChatClient.Handshake attempt =
+                            ChatClient.to(api, "/ws/chat").bearer(user.token()).attempt();
                     if (attempt.client() == null) {
                         return false;
                     }
                     attempt.client().close();
                     return true;
                 });
-        await("all 20 slots free again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            closeSockets();
-            opened.clear();
-            for (int i = 0; i < 20; i++) {
-                ChatClient.Handshake attempt = ChatClient.to(api, "/ws/chat").bearer(user.token()).attempt();
-                if (attempt.client() == null) {
-                    return false;
-                }
-                opened.add(attempt.client());
-            }
-            return true;
-        });
+        await("all 20 slots free again")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    closeSockets();
+                    opened.clear();
+                    for (int i = 0; i < 20; i++) {
+                        ChatClient.Handshake attempt = ChatClient.to(api, "/ws/chat")
+                                .bearer(user.token())
+                                .attempt();
+                        if (attempt.client() == null) {
+                            return false;
+                        }
+                        opened.add(attempt.client());
+                    }
+                    return true;
+                });
         assertEquals(429, ChatClient.to(api, "/ws/chat").bearer(user.token()).refusal());
     }
 
@@ -274,14 +296,19 @@ class HostileInputIT {
     @Test
     void anOversizedFrameIsRefusedEarly() {
         User user = RestCalls.register(api, "big").get(0);
-        assertEquals(1009, ChatClient.sendSingleFrame(api, "/ws/chat", user.token(), "x".repeat(65537)),
+        assertEquals(
+                1009,
+                ChatClient.sendSingleFrame(api, "/ws/chat", user.token(), "x".repeat(65537)),
                 "one byte over the limit: Parley's own 1009");
-        assertEquals(1011, ChatClient.sendSingleFrame(api, "/ws/chat", user.token(), "x".repeat(200 * 1024)),
+        assertEquals(
+                1011,
+                ChatClient.sendSingleFrame(api, "/ws/chat", user.token(), "x".repeat(200 * 1024)),
                 "past the container's 120 KiB buffer: refused before it reaches Parley");
         int huge = ChatClient.sendSingleFrame(api, "/ws/chat", user.token(), "x".repeat(5 * 1024 * 1024));
         assertTrue(huge == 1011 || huge == 1009, "a 5 MiB frame is refused: " + huge);
         int announced = ChatClient.sendAnnouncedFrame(api, "/ws/chat", user.token(), 1L << 40, new byte[128 * 1024]);
-        assertTrue(announced == 1011 || announced == 1009,
+        assertTrue(
+                announced == 1011 || announced == 1009,
                 "a header announcing 1 TiB is refused after 128 KiB, not left open: " + announced);
     }
 
@@ -292,9 +319,14 @@ class HostileInputIT {
         User user = RestCalls.register(api, "typ").get(0);
         long room = rest.publicRoom(user);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("parley").subject(String.valueOf(user.id())).claim("upn", user.name())
-                .claim("groups", List.of("user")).issueTime(new Date()).jwtID(UUID.randomUUID().toString())
-                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
+                .issuer("parley")
+                .subject(String.valueOf(user.id()))
+                .claim("upn", user.name())
+                .claim("groups", List.of("user"))
+                .issueTime(new Date())
+                .jwtID(UUID.randomUUID().toString())
+                .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                .build();
         SignedJWT untyped = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).build(), claims);
         untyped.sign(new RSASSASigner(TestKeys.privateKey()));
         String token = untyped.serialize();

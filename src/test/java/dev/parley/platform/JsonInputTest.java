@@ -22,7 +22,8 @@ class JsonInputTest {
 
     @Test
     void namesEveryFieldAtFault() {
-        JsonInput input = JsonInput.parse("{\"name\":7,\"topic\":\"" + "t".repeat(11) + "\",\"blank\":\" \",\"since\":-1}");
+        JsonInput input =
+                JsonInput.parse("{\"name\":7,\"topic\":\"" + "t".repeat(11) + "\",\"blank\":\" \",\"since\":-1}");
         input.string("name", 1, 100, true);
         input.string("topic", 0, 10, false);
         input.string("blank", 1, 10, true);
@@ -30,7 +31,8 @@ class JsonInputTest {
         input.number("since", false);
         Refusal refusal = assertThrows(Refusal.class, input::validate);
         assertEquals(400, refusal.status());
-        assertEquals(List.of("name", "topic", "blank", "missing", "since"),
+        assertEquals(
+                List.of("name", "topic", "blank", "missing", "since"),
                 refusal.problem().errors().stream().map(FieldError::field).toList());
     }
 
@@ -66,7 +68,13 @@ class JsonInputTest {
     void unicodeBlanksAreBlank() {
         JsonInput input = JsonInput.parse("{\"content\":\"\\u00a0\\u2003\\u3000\\u200b\"}");
         input.string("content", 1, 4000, true);
-        assertEquals("must not be blank", assertThrows(Refusal.class, input::validate).problem().errors().get(0).message());
+        assertEquals(
+                "must not be blank",
+                assertThrows(Refusal.class, input::validate)
+                        .problem()
+                        .errors()
+                        .get(0)
+                        .message());
     }
 
     @Test
@@ -81,7 +89,8 @@ class JsonInputTest {
             assertEquals("bad_json", refusal.code());
         }
         // what a chat frame needs still passes: a little nesting, ordinary numbers
-        JsonInput fine = JsonInput.parse("{\"type\":\"ping\",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"seq\":9007199254740993}");
+        JsonInput fine =
+                JsonInput.parse("{\"type\":\"ping\",\"extra\":{\"a\":[1,2,{\"b\":null}]},\"seq\":9007199254740993}");
         assertEquals(9007199254740993L, fine.number("seq", true));
         fine.validate();
     }
@@ -91,6 +100,8 @@ class JsonInputTest {
         JsonInput input = JsonInput.parse("{\"content\":{\"text\":\"hi\"},\"seq\":[1]}");
         input.string("content", 1, 10, true);
         input.number("seq", true);
-        assertEquals(2, assertThrows(Refusal.class, input::validate).problem().errors().size());
+        assertEquals(
+                2,
+                assertThrows(Refusal.class, input::validate).problem().errors().size());
     }
 }

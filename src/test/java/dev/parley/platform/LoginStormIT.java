@@ -65,25 +65,29 @@ class LoginStormIT {
     void aLoginStormDoesNotStarveTheChat() throws Exception {
         Path build = Path.of(System.getProperty("parley.build.dir", "target"));
         Path data = Files.createTempDirectory(build, "storm-data");
-        List<String> shippedLimits = List.of("-Dparley.ratelimit.auth.per-address.capacity=30",
-                "-Dparley.ratelimit.auth.per-address.per-second=1");
+        List<String> shippedLimits = List.of(
+                "-Dparley.ratelimit.auth.per-address.capacity=30", "-Dparley.ratelimit.auth.per-address.per-second=1");
         try (MicroProcess server = MicroProcess.start(data, build.resolve("login-storm-it.log"), shippedLimits)) {
             Api api = server.api();
             List<User> users = RestCalls.register(api, "chatter", "reader");
             User chatter = users.get(0);
             long room = new RestCalls(api).publicRoom(chatter, users.get(1));
-            try (ChatClient chat = inRoom(api, chatter, room); ChatClient reader = inRoom(api, users.get(1), room)) {
+            try (ChatClient chat = inRoom(api, chatter, room);
+                    ChatClient reader = inRoom(api, users.get(1), room)) {
                 stormWhileChatting(api, chat, reader);
             }
             // the flood is over: the address's allowance refills and a real login goes through
             String body = "{\"username\":\"" + chatter.name() + "\",\"password\":\"" + Users.PASSWORD + "\"}";
-            await("a real login after the storm").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            await("a real login after the storm")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> api.post("/auth/login", body, null).status() == 200);
         }
     }
 
     private static ChatClient inRoom(Api api, User user, long room) {
-        ChatClient client = ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
+        ChatClient client =
+                ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
         client.next("connected");
         Subscribed.read(client, room);
         return client;
@@ -110,15 +114,20 @@ class LoginStormIT {
         }
         AtomicInteger wave = new AtomicInteger();
         ScheduledExecutorService waves = Executors.newSingleThreadScheduledExecutor();
-        waves.scheduleAtFixedRate(() -> {
-            if (wave.getAndIncrement() >= WAVES) {
-                return;
-            }
-            for (RawLogin connection : connections) {
-                attackers.execute(() -> statuses.computeIfAbsent(connection.attempt(Users.unique("nobody")),
-                        s -> new AtomicInteger()).incrementAndGet());
-            }
-        }, 0, 1, TimeUnit.SECONDS);
+        waves.scheduleAtFixedRate(
+                () -> {
+                    if (wave.getAndIncrement() >= WAVES) {
+                        return;
+                    }
+                    for (RawLogin connection : connections) {
+                        attackers.execute(() -> statuses.computeIfAbsent(
+                                        connection.attempt(Users.unique("nobody")), s -> new AtomicInteger())
+                                .incrementAndGet());
+                    }
+                },
+                0,
+                1,
+                TimeUnit.SECONDS);
 
         // one message every 80 ms for 8 s, timed from its send to its arrival back
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -126,14 +135,19 @@ class LoginStormIT {
         List<String> split = new ArrayList<>();
         AtomicInteger next = new AtomicInteger();
         ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
-        sender.scheduleAtFixedRate(() -> {
-            int i = next.getAndIncrement();
-            if (i < CHAT_MESSAGES) {
-                sentAt.put("storm-" + i, System.nanoTime());
-                sentAtMillis.put("storm-" + i, System.currentTimeMillis());
-                chat.trySend(frame("type", "message", "content", "during the storm " + i, "client_id", "storm-" + i));
-            }
-        }, 0, 80, TimeUnit.MILLISECONDS);
+        sender.scheduleAtFixedRate(
+                () -> {
+                    int i = next.getAndIncrement();
+                    if (i < CHAT_MESSAGES) {
+                        sentAt.put("storm-" + i, System.nanoTime());
+                        sentAtMillis.put("storm-" + i, System.currentTimeMillis());
+                        chat.trySend(frame(
+                                "type", "message", "content", "during the storm " + i, "client_id", "storm-" + i));
+                    }
+                },
+                0,
+                80,
+                TimeUnit.MILLISECONDS);
         List<Long> latencies = new ArrayList<>();
         try {
             for (int i = 0; i < CHAT_MESSAGES; i++) {
@@ -141,9 +155,11 @@ class LoginStormIT {
                 assertEquals("storm-" + i, message.getString("client_id"));
                 latencies.add((System.nanoTime() - sentAt.get("storm-" + i)) / 1_000_000);
                 // where the time went: before the server stored the message, or after
-                long stored = java.time.Instant.parse(message.getString("timestamp")).toEpochMilli();
+                long stored =
+                        java.time.Instant.parse(message.getString("timestamp")).toEpochMilli();
                 split.add((stored - sentAtMillis.get("storm-" + i)) + "+" + (System.currentTimeMillis() - stored));
-                assertEquals("storm-" + i, reader.next("message", WAIT, "presence").getString("client_id"));
+                assertEquals(
+                        "storm-" + i, reader.next("message", WAIT, "presence").getString("client_id"));
             }
             await("every wave sent").atMost(Duration.ofSeconds(30)).until(() -> wave.get() >= WAVES);
         } finally {
@@ -151,19 +167,27 @@ class LoginStormIT {
             sender.shutdown();
             attackers.shutdown();
         }
-        await("every storm login answered or failed").atMost(Duration.ofSeconds(120))
-                .until(() -> statuses.values().stream().mapToInt(AtomicInteger::get).sum() == WAVES * PER_WAVE);
+        await("every storm login answered or failed")
+                .atMost(Duration.ofSeconds(120))
+                .until(() ->
+                        statuses.values().stream().mapToInt(AtomicInteger::get).sum() == WAVES * PER_WAVE);
 
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         long p99 = sorted.get(CHAT_MESSAGES * 99 / 100 - 1);
-        assertTrue(p99 < CHAT_P99_MILLIS, "the chat's p99 stays under " + CHAT_P99_MILLIS + " ms during the storm: " + p99 + " ms (p50 "
-                + sorted.get(CHAT_MESSAGES / 2) + " ms; in send order, as send-to-store+store-to-arrival: " + split + "); statuses "
-                + statuses);
-        assertFalse(chat.isClosed() || reader.isClosed(), "no socket was closed: " + chat.closedWith() + reader.closedWith());
+        assertTrue(
+                p99 < CHAT_P99_MILLIS,
+                "the chat's p99 stays under " + CHAT_P99_MILLIS + " ms during the storm: " + p99 + " ms (p50 "
+                        + sorted.get(CHAT_MESSAGES / 2) + " ms; in send order, as send-to-store+store-to-arrival: "
+                        + split + "); statuses "
+                        + statuses);
+        assertFalse(
+                chat.isClosed() || reader.isClosed(),
+                "no socket was closed: " + chat.closedWith() + reader.closedWith());
         connections.forEach(RawLogin::close);
         assertTrue(statuses.keySet().stream().allMatch(s -> s == 401 || s == 429 || s == 503), "statuses " + statuses);
-        assertTrue(statuses.getOrDefault(429, new AtomicInteger()).get() > WAVES * PER_WAVE / 2,
+        assertTrue(
+                statuses.getOrDefault(429, new AtomicInteger()).get() > WAVES * PER_WAVE / 2,
                 "most of the flood was refused per address: " + statuses);
     }
 
@@ -182,9 +206,10 @@ class LoginStormIT {
         }
 
         synchronized int attempt(String username) {
-            byte[] body = ("{\"username\":\"" + username + "\",\"password\":\"wrong password\"}").getBytes(StandardCharsets.UTF_8);
-            String head = "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n";
+            byte[] body = ("{\"username\":\"" + username + "\",\"password\":\"wrong password\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            String head = "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nContent-Type: application/json\r\n" + "Content-Length: " + body.length + "\r\n\r\n";
             try {
                 if (socket == null) {
                     socket = new Socket("127.0.0.1", port);

@@ -35,40 +35,69 @@ class RestartIT {
             Users.User alice = Users.create(first.api(), "restart");
             name = alice.name();
             tokenBefore = alice.token();
-            loggedOut = first.api().post("/auth/login", "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD
-                    + "\"}", null).json().getString("token");
-            room = first.api().post("/rooms", "{\"name\":\"Durable\"}", alice.token()).json().getJsonNumber("id").longValue();
-            try (ChatClient socket = ChatClient.to(first.api(), "/ws/chat?room=" + room + "&access_token=" + loggedOut).open();
-                    SseClient stream = SseClient.to(first.api(), "/rooms/" + room + "/events?access_token=" + loggedOut).open()) {
+            loggedOut = first.api()
+                    .post(
+                            "/auth/login",
+                            "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\"}",
+                            null)
+                    .json()
+                    .getString("token");
+            room = first.api()
+                    .post("/rooms", "{\"name\":\"Durable\"}", alice.token())
+                    .json()
+                    .getJsonNumber("id")
+                    .longValue();
+            try (ChatClient socket = ChatClient.to(first.api(), "/ws/chat?room=" + room + "&access_token=" + loggedOut)
+                            .open();
+                    SseClient stream = SseClient.to(first.api(), "/rooms/" + room + "/events?access_token=" + loggedOut)
+                            .open()) {
                 for (int i = 1; i <= 3; i++) {
-                    assertEquals(201, first.api().post("/rooms/" + room + "/messages", "{\"content\":\"kept " + i + "\"}",
-                            alice.token()).status());
+                    assertEquals(
+                            201,
+                            first.api()
+                                    .post(
+                                            "/rooms/" + room + "/messages",
+                                            "{\"content\":\"kept " + i + "\"}",
+                                            alice.token())
+                                    .status());
                 }
                 for (int i = 1; i <= 3; i++) {
-                    assertEquals("kept " + i, stream.next("message", ChatClient.WAIT, "subscribed", "presence", "typing", "read").json()
-                            .getString("content"));
+                    assertEquals(
+                            "kept " + i,
+                            stream.next("message", ChatClient.WAIT, "subscribed", "presence", "typing", "read")
+                                    .json()
+                                    .getString("content"));
                 }
-                assertEquals(204, first.api().post("/auth/logout", null, loggedOut).status());
+                assertEquals(
+                        204, first.api().post("/auth/logout", null, loggedOut).status());
                 assertEquals(1008, socket.awaitClosure(ChatClient.WAIT).code());
             }
             first.stop();
         }
         try (MicroProcess second = MicroProcess.start(data, log)) {
-            var login = second.api().post("/auth/login",
-                    "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\"}", null);
+            var login = second.api()
+                    .post(
+                            "/auth/login",
+                            "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\"}",
+                            null);
             assertEquals(200, login.status(), login::toString);
             String token = login.json().getString("token");
             var history = second.api().get("/rooms/" + room + "/messages", token);
             assertEquals(200, history.status(), history::toString);
-            assertEquals(java.util.List.of("kept 1", "kept 2", "kept 3"), history.json().getJsonArray("messages").stream()
-                    .map(m -> m.asJsonObject().getString("content")).toList());
+            assertEquals(
+                    java.util.List.of("kept 1", "kept 2", "kept 3"),
+                    history.json().getJsonArray("messages").stream()
+                            .map(m -> m.asJsonObject().getString("content"))
+                            .toList());
             // the signing key was reused, so a token from before the restart is still good
             assertEquals(name, second.api().get("/me", tokenBefore).json().getString("username"));
             assertEquals(401, second.api().get("/me", loggedOut).status(), "logout outlives a restart");
         }
         String written = Files.readString(log);
         for (String secret : List.of(tokenBefore, loggedOut, Users.PASSWORD, "kept 1", "kept 2", "kept 3")) {
-            assertFalse(written.contains(secret), "the server log must not contain " + (secret.startsWith("ey") ? "a token" : secret));
+            assertFalse(
+                    written.contains(secret),
+                    "the server log must not contain " + (secret.startsWith("ey") ? "a token" : secret));
         }
     }
 }

@@ -29,7 +29,8 @@ class SharedDatabaseIT {
 
     @Test
     void logoutsAndBansReachTheOtherNode() throws Exception {
-        Assumptions.assumeTrue(TestDatabase.postgres(), "two nodes need a shared database: runs in the PostgreSQL suite");
+        Assumptions.assumeTrue(
+                TestDatabase.postgres(), "two nodes need a shared database: runs in the PostgreSQL suite");
         Path build = Path.of(System.getProperty("parley.build.dir", "target"));
         Path log = build.resolve("shared-database-it.log");
         List<String> options = List.of("-Dparley.access.refresh-interval=" + REFRESH);
@@ -46,21 +47,31 @@ class SharedDatabaseIT {
                 Users.User bob = Users.create(onA, "bob");
                 Users.User admin = admin(onA);
 
-                try (ChatClient leaving = ChatClient.to(onB, "/ws/chat").bearer(alice.token()).open();
-                        ChatClient staying = ChatClient.to(onB, "/ws/chat").bearer(kept).open();
-                        ChatClient banned = ChatClient.to(onB, "/ws/chat").bearer(bob.token()).open()) {
-                    assertEquals(204, onA.post("/auth/logout", null, alice.token()).status());
+                try (ChatClient leaving = ChatClient.to(onB, "/ws/chat")
+                                .bearer(alice.token())
+                                .open();
+                        ChatClient staying =
+                                ChatClient.to(onB, "/ws/chat").bearer(kept).open();
+                        ChatClient banned = ChatClient.to(onB, "/ws/chat")
+                                .bearer(bob.token())
+                                .open()) {
+                    assertEquals(
+                            204, onA.post("/auth/logout", null, alice.token()).status());
                     ChatClient.Closure closure = leaving.awaitClosure(ChatClient.WAIT);
                     assertEquals(1008, closure.code(), closure::toString);
                     assertEquals("logged out", closure.reason());
                     assertEquals(401, onB.get("/me", alice.token()).status(), "node B refuses the token");
                     assertEquals(200, onB.get("/me", kept).status(), "alice's other token still works on B");
 
-                    assertEquals(204, onA.put("/admin/users/" + bob.name() + "/ban", admin.token()).status());
+                    assertEquals(
+                            204,
+                            onA.put("/admin/users/" + bob.name() + "/ban", admin.token())
+                                    .status());
                     ChatClient.Closure bannedClosure = banned.awaitClosure(ChatClient.WAIT);
                     assertEquals(1008, bannedClosure.code(), bannedClosure::toString);
                     assertEquals("banned", bannedClosure.reason());
-                    await().atMost(ChatClient.WAIT).until(() -> onB.get("/me", bob.token()).status() == 403);
+                    await().atMost(ChatClient.WAIT)
+                            .until(() -> onB.get("/me", bob.token()).status() == 403);
                     assertFalse(staying.isClosed(), "nobody else was disconnected");
                 }
             }
@@ -69,17 +80,23 @@ class SharedDatabaseIT {
     }
 
     private static String login(Api api, String name) {
-        var login = api.post("/auth/login", "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\"}", null);
+        var login = api.post(
+                "/auth/login", "{\"username\":\"" + name + "\",\"password\":\"" + Users.PASSWORD + "\"}", null);
         assertEquals(200, login.status(), login::toString);
         return login.json().getString("token");
     }
 
     private static Users.User admin(Api api) {
         // "moderator" is the test servers' admin (parley.admin.users); other test classes may have made it
-        var registered = api.post("/auth/register", "{\"username\":\"moderator\",\"password\":\"" + Users.PASSWORD + "\"}", null);
+        var registered = api.post(
+                "/auth/register", "{\"username\":\"moderator\",\"password\":\"" + Users.PASSWORD + "\"}", null);
         assertTrue(registered.status() == 201 || registered.status() == 409, registered::toString);
-        var login = api.post("/auth/login", "{\"username\":\"moderator\",\"password\":\"" + Users.PASSWORD + "\"}", null);
+        var login =
+                api.post("/auth/login", "{\"username\":\"moderator\",\"password\":\"" + Users.PASSWORD + "\"}", null);
         assertEquals(200, login.status(), login::toString);
-        return new Users.User("moderator", login.json().getString("token"), login.json().getJsonObject("user").getJsonNumber("id").longValue());
+        return new Users.User(
+                "moderator",
+                login.json().getString("token"),
+                login.json().getJsonObject("user").getJsonNumber("id").longValue());
     }
 }

@@ -23,9 +23,22 @@ class UnicodeTextTest {
 
     @Test
     void blankMeansNothingAReaderWouldSee() {
-        for (String blank : new String[] {"", " \t\n", "\u00a0", "\u2003\u3000", "\u200b", "\u200b\u200c\u200d\u2060\ufeff",
-                "\u2800", "\u3164", "\u00ad", "\u202f\u2007"}) {
-            assertTrue(UnicodeText.isBlank(blank), () -> "blank: " + blank.codePoints().mapToObj(Integer::toHexString).toList());
+        for (String blank : new String[] {
+            "",
+            " \t\n",
+            "\u00a0",
+            "\u2003\u3000",
+            "\u200b",
+            "\u200b\u200c\u200d\u2060\ufeff",
+            "\u2800",
+            "\u3164",
+            "\u00ad",
+            "\u202f\u2007"
+        }) {
+            assertTrue(
+                    UnicodeText.isBlank(blank),
+                    () -> "blank: "
+                            + blank.codePoints().mapToObj(Integer::toHexString).toList());
         }
         for (String text : new String[] {"a", " a ", "\u00a0.", "\ud83d\ude00", "\u200bx"}) {
             assertFalse(UnicodeText.isBlank(text), text);

@@ -54,8 +54,8 @@ import org.junit.jupiter.api.Test;
 class ChatIT {
 
     static final Duration QUIET = Duration.ofMillis(500);
-    static final List<String> MESSAGE_FIELDS = List.of("id", "room_id", "seq", "sender_id", "sender", "sender_name",
-            "content", "message_type", "client_id");
+    static final List<String> MESSAGE_FIELDS = List.of(
+            "id", "room_id", "seq", "sender_id", "sender", "sender_name", "content", "message_type", "client_id");
     private static final System.Logger LOG = System.getLogger(ChatIT.class.getName());
 
     static User alice;
@@ -119,7 +119,9 @@ class ChatIT {
         assertEquals(2, stored.size(), stored::toString);
         assertSameMessage(stored.get(0), atBob);
         assertSameMessage(stored.get(1), atAliceFromBob);
-        JsonObject bySeq = api.get("/rooms/" + room + "/messages/" + atAlice.get("ack").getInt("seq"), bob.token()).json();
+        JsonObject bySeq = api.get(
+                        "/rooms/" + room + "/messages/" + atAlice.get("ack").getInt("seq"), bob.token())
+                .json();
         assertEquals("hello bob", bySeq.getString("content"), "the ack's seq is the stored message's seq");
     }
 
@@ -173,13 +175,15 @@ class ChatIT {
         long r3 = room(alice, bob);
         post(bob, r2, "before alice came", null);
 
-        ChatClient a = opened(ChatClient.to(api, "/ws/chat?room=" + r1).bearer(alice.token()).open(), alice, true, r1);
+        ChatClient a = opened(
+                ChatClient.to(api, "/ws/chat?room=" + r1).bearer(alice.token()).open(), alice, true, r1);
         subscribe(a, alice, r2);
         subscribe(a, alice, r3);
         a.send(frame("type", "unsubscribe", "room_id", r3));
         // the protocol names no answer to unsubscribe; tolerate one, and alice's own leave, but nothing else
         for (JsonObject f : a.fence()) {
-            boolean ownLeave = "presence".equals(ChatClient.type(f)) && alice.name().equals(f.getString("user"))
+            boolean ownLeave = "presence".equals(ChatClient.type(f))
+                    && alice.name().equals(f.getString("user"))
                     && "leave".equals(f.getString("event"));
             assertTrue(ownLeave || "unsubscribed".equals(ChatClient.type(f)), f::toString);
         }
@@ -207,7 +211,10 @@ class ChatIT {
         post(bob, r1, "r1, fence", null);
         assertMessage(a.next("message"), r1, 2, bob, "r1, fence", null);
         a.assertNothing(QUIET);
-        assertEquals(List.of("r3, first", "r3, again"), contents(history(r3, alice)), "r3 got its messages, alice's socket did not");
+        assertEquals(
+                List.of("r3, first", "r3, again"),
+                contents(history(r3, alice)),
+                "r3 got its messages, alice's socket did not");
     }
 
     // ---- presence and typing
@@ -309,7 +316,12 @@ class ChatIT {
         assertEquals(401, ChatClient.to(api, "/ws/chat").refusal(), "no token, multiplexed");
         assertEquals(401, ChatClient.to(api, path).bearer("not-a-token").refusal(), "garbage");
         String[] parts = alice.token().split("\\.");
-        assertEquals(401, ChatClient.to(api, path).bearer(parts[0] + "." + parts[1] + ".AAAA").refusal(), "bad signature");
+        assertEquals(
+                401,
+                ChatClient.to(api, path)
+                        .bearer(parts[0] + "." + parts[1] + ".AAAA")
+                        .refusal(),
+                "bad signature");
 
         String expired = forgedToken(alice, -600);
         assertEquals(401, ChatClient.to(api, path).bearer(expired).refusal(), "expired, in the header");
@@ -324,11 +336,27 @@ class ChatIT {
     void aForeignOriginIsRefusedWith403() {
         long room = room(alice);
         String path = "/ws/chat/" + room;
-        assertEquals(403, ChatClient.to(api, path).bearer(alice.token()).origin("http://evil.example").refusal());
-        assertEquals(403, ChatClient.to(api, path + "?token=" + alice.token()).origin("http://evil.example").refusal());
+        assertEquals(
+                403,
+                ChatClient.to(api, path)
+                        .bearer(alice.token())
+                        .origin("http://evil.example")
+                        .refusal());
+        assertEquals(
+                403,
+                ChatClient.to(api, path + "?token=" + alice.token())
+                        .origin("http://evil.example")
+                        .refusal());
 
         for (String allowed : List.of("http://localhost:5173", "http://127.0.0.1:" + url.getPort())) {
-            ChatClient client = opened(ChatClient.to(api, path).bearer(alice.token()).origin(allowed).open(), alice, true, room);
+            ChatClient client = opened(
+                    ChatClient.to(api, path)
+                            .bearer(alice.token())
+                            .origin(allowed)
+                            .open(),
+                    alice,
+                    true,
+                    room);
             client.close();
             assertEquals(1000, client.awaitClose(WAIT), "closed normally after a successful open from " + allowed);
         }
@@ -337,16 +365,32 @@ class ChatIT {
     @Test
     void theTokenMayComeInTheHeaderOrTheQuery() {
         long room = room(alice, bob, carol);
-        opened(ChatClient.to(api, "/ws/chat/" + room + "?token=" + alice.token()).open(), alice, true, room);
-        opened(ChatClient.to(api, "/ws/chat?room=" + room + "&access_token=" + bob.token()).open(), bob, true, room);
-        opened(ChatClient.to(api, "/ws/chat/" + room + "?access_token=" + carol.token()).open(), carol, true, room);
+        opened(
+                ChatClient.to(api, "/ws/chat/" + room + "?token=" + alice.token())
+                        .open(),
+                alice,
+                true,
+                room);
+        opened(
+                ChatClient.to(api, "/ws/chat?room=" + room + "&access_token=" + bob.token())
+                        .open(),
+                bob,
+                true,
+                room);
+        opened(
+                ChatClient.to(api, "/ws/chat/" + room + "?access_token=" + carol.token())
+                        .open(),
+                carol,
+                true,
+                room);
         opened(ChatClient.to(api, "/ws/chat").bearer(dave.token()).open(), dave, true);
     }
 
     @Test
     void aNonMemberIsClosedWith4003() {
         long room = room(alice);
-        ChatClient b = track(ChatClient.to(api, "/ws/chat/" + room).bearer(bob.token()).open());
+        ChatClient b =
+                track(ChatClient.to(api, "/ws/chat/" + room).bearer(bob.token()).open());
         assertError(b.next("error", WAIT, "connected"), "not_member", null);
         assertEquals(4003, b.awaitClose(WAIT));
         assertEquals(Map.of(), online(room, alice));
@@ -356,7 +400,8 @@ class ChatIT {
     void anUnknownOrInvisibleRoomIsClosedWith4004() {
         long secret = createRoom(api, alice, "{\"name\":\"Secret\",\"visibility\":\"private\"}", List.of());
         for (long room : List.of(987_654_321L, secret)) {
-            ChatClient b = track(ChatClient.to(api, "/ws/chat/" + room).bearer(bob.token()).open());
+            ChatClient b = track(
+                    ChatClient.to(api, "/ws/chat/" + room).bearer(bob.token()).open());
             assertError(b.next("error", WAIT, "connected"), "room_not_found", null);
             assertEquals(4004, b.awaitClose(WAIT), "room " + room);
         }
@@ -485,8 +530,18 @@ class ChatIT {
     @Test
     void seedClientsOnTheRoomPathAndOnSessionIdWork() {
         long room = room(alice, bob);
-        ChatClient seedA = opened(ChatClient.to(api, "/ws/chat/" + room + "?token=" + alice.token()).open(), alice, true, room);
-        ChatClient seedB = opened(ChatClient.to(api, "/ws/chat?sessionId=" + room + "&token=" + bob.token()).open(), bob, true, room);
+        ChatClient seedA = opened(
+                ChatClient.to(api, "/ws/chat/" + room + "?token=" + alice.token())
+                        .open(),
+                alice,
+                true,
+                room);
+        ChatClient seedB = opened(
+                ChatClient.to(api, "/ws/chat?sessionId=" + room + "&token=" + bob.token())
+                        .open(),
+                bob,
+                true,
+                room);
 
         seedA.send("{\"type\":\"message\",\"content\":\"from the room page\",\"message_type\":\"text\"}");
         for (ChatClient client : List.of(seedB, seedA)) {
@@ -512,12 +567,14 @@ class ChatIT {
 
     /** A socket on {@code /ws/chat/{room}}, past its connected and subscribed frames, with an empty queue. */
     ChatClient joinRoom(User user, long room) {
-        return opened(ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open(), user, true, room);
+        return opened(
+                ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open(), user, true, room);
     }
 
     /** Like {@link #joinRoom}, for a user who is already connected to the room: no join at all. */
     ChatClient secondDevice(User user, long room) {
-        return opened(ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open(), user, false, room);
+        return opened(
+                ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open(), user, false, room);
     }
 
     ChatClient multiplexed(User user) {
@@ -553,7 +610,8 @@ class ChatIT {
      */
     void settle(ChatClient client, User user, boolean firstOfUser) {
         for (JsonObject frame : client.fence()) {
-            boolean ownJoin = "presence".equals(ChatClient.type(frame)) && "join".equals(frame.getString("event"))
+            boolean ownJoin = "presence".equals(ChatClient.type(frame))
+                    && "join".equals(frame.getString("event"))
                     && user.name().equals(frame.getString("user"));
             assertTrue(firstOfUser && ownJoin, "unexpected frame right after opening: " + frame);
         }
@@ -569,7 +627,8 @@ class ChatIT {
     // ---- frames and their checks
 
     static JsonObject say(long room, String content, String clientId) {
-        return frame("type", "message", "room_id", room, "content", content, "client_id", clientId, "message_type", "text");
+        return frame(
+                "type", "message", "room_id", room, "content", content, "client_id", clientId, "message_type", "text");
     }
 
     static void assertMessage(JsonObject m, long room, long seq, User sender, String content, String clientId) {
@@ -601,7 +660,9 @@ class ChatIT {
     /** The stored message (REST) and the frame tell the same facts. */
     static void assertSameMessage(JsonObject stored, JsonObject frame) {
         for (String field : MESSAGE_FIELDS) {
-            assertEquals(stored.getOrDefault(field, JsonValue.NULL), frame.getOrDefault(field, JsonValue.NULL),
+            assertEquals(
+                    stored.getOrDefault(field, JsonValue.NULL),
+                    frame.getOrDefault(field, JsonValue.NULL),
                     field + ": stored " + stored + ", sent " + frame);
         }
         assertEquals(Instant.parse(stored.getString("timestamp")), Instant.parse(frame.getString("timestamp")));
@@ -611,8 +672,12 @@ class ChatIT {
         assertEquals("ack", ChatClient.type(ack), ack::toString);
         assertEquals(message.getString("client_id"), ack.getString("client_id"), ack::toString);
         assertEquals(room, ack.getJsonNumber("room_id").longValue(), ack::toString);
-        assertEquals(message.getJsonNumber("id").longValue(), ack.getJsonNumber("id").longValue(), ack::toString);
-        assertEquals(message.getJsonNumber("seq").longValue(), ack.getJsonNumber("seq").longValue(), ack::toString);
+        assertEquals(
+                message.getJsonNumber("id").longValue(), ack.getJsonNumber("id").longValue(), ack::toString);
+        assertEquals(
+                message.getJsonNumber("seq").longValue(),
+                ack.getJsonNumber("seq").longValue(),
+                ack::toString);
         assertEquals(duplicate, ack.getBoolean("duplicate"), ack::toString);
     }
 
@@ -642,7 +707,8 @@ class ChatIT {
 
     static void assertRecent(String timestamp) {
         Instant at = Instant.parse(timestamp);
-        assertTrue(Math.abs(at.toEpochMilli() - System.currentTimeMillis()) < 60_000, "timestamp is now, in UTC: " + at);
+        assertTrue(
+                Math.abs(at.toEpochMilli() - System.currentTimeMillis()) < 60_000, "timestamp is now, in UTC: " + at);
     }
 
     /** username → connections, from a presence list; every entry carries a display name. */
@@ -681,7 +747,8 @@ class ChatIT {
     }
 
     JsonObject post(User sender, long room, String content, String clientId) {
-        JsonObject body = clientId == null ? frame("content", content) : frame("content", content, "client_id", clientId);
+        JsonObject body =
+                clientId == null ? frame("content", content) : frame("content", content, "client_id", clientId);
         var posted = api.post("/rooms/" + room + "/messages", body.toString(), sender.token());
         assertEquals(201, posted.status(), posted::toString);
         return posted.json();
@@ -735,7 +802,11 @@ class ChatIT {
                 .expirationTime(Date.from(now.plusSeconds(seconds)))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         jwt.sign(new RSASSASigner(TestKeys.privateKey()));
         return jwt.serialize();
     }

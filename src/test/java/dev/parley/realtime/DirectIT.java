@@ -107,13 +107,16 @@ class DirectIT {
             assertEquals("direct", found.getString("visibility"), found::toString);
             assertEquals(2, number(found, "member_count"), found::toString);
             assertEquals(3, number(found, "last_seq"), found::toString);
-            JsonObject listed = rest.listed(member, room).orElseThrow(() -> new AssertionError(
-                    "the direct room is listed for " + member.name() + ": " + rest.rooms(member)));
+            JsonObject listed = rest.listed(member, room)
+                    .orElseThrow(() -> new AssertionError(
+                            "the direct room is listed for " + member.name() + ": " + rest.rooms(member)));
             assertEquals("direct", listed.getString("visibility"), listed::toString);
             assertTrue(listed.getBoolean("member"), listed::toString);
             assertEquals(List.of(alice.name(), bob.name()).stream().sorted().toList(), rest.memberNames(room, member));
             List<JsonObject> history = rest.history(room, member);
-            assertEquals(List.of("hi bob", "hi alice", "how are you?"), history.stream().map(m -> m.getString("content")).toList());
+            assertEquals(
+                    List.of("hi bob", "hi alice", "how are you?"),
+                    history.stream().map(m -> m.getString("content")).toList());
             assertSameMessage(first, history.get(0));
             assertSameMessage(reply, history.get(1));
         }
@@ -121,7 +124,9 @@ class DirectIT {
         assertEquals(1, rest.directs(bob).size(), rest.directs(bob)::toString);
 
         // the room is invisible to everyone else
-        assertTrue(rest.listed(carol, room).isEmpty(), "a direct room is listed for its two members only: " + rest.rooms(carol));
+        assertTrue(
+                rest.listed(carol, room).isEmpty(),
+                "a direct room is listed for its two members only: " + rest.rooms(carol));
         assertProblem(404, api.get("/rooms/" + room, carol.token()));
         assertProblem(404, api.get("/rooms/" + room + "/messages", carol.token()));
         assertProblem(404, api.post("/rooms/" + room + "/messages", "{\"content\":\"let me in\"}", carol.token()));
@@ -163,12 +168,15 @@ class DirectIT {
         Set<Long> rooms = replies.stream().map(r -> number(r.json(), "room_id")).collect(Collectors.toSet());
         assertEquals(1, rooms.size(), "one room for the pair: " + replies);
         long room = rooms.iterator().next();
-        assertEquals(LongStream.rangeClosed(1, 10).boxed().collect(Collectors.toSet()),
-                replies.stream().map(r -> number(r.json(), "seq")).collect(Collectors.toSet()), replies::toString);
+        assertEquals(
+                LongStream.rangeClosed(1, 10).boxed().collect(Collectors.toSet()),
+                replies.stream().map(r -> number(r.json(), "seq")).collect(Collectors.toSet()),
+                replies::toString);
 
         List<JsonObject> history = rest.history(room, bob);
         assertEquals(LongStream.rangeClosed(1, 10).boxed().toList(), RestCalls.seqs(history));
-        Map<String, JsonObject> byContent = history.stream().collect(Collectors.toMap(m -> m.getString("content"), Function.identity()));
+        Map<String, JsonObject> byContent =
+                history.stream().collect(Collectors.toMap(m -> m.getString("content"), Function.identity()));
         for (Api.Reply reply : replies) {
             assertSameMessage(reply.json(), byContent.get(reply.json().getString("content")));
         }
@@ -176,7 +184,11 @@ class DirectIT {
             List<JsonObject> directs = rest.directs(user);
             assertEquals(1, directs.size(), directs::toString);
             assertEquals(room, number(directs.get(0), "room_id"), directs::toString);
-            assertEquals(1, rest.rooms(user).stream().filter(r -> "direct".equals(r.getString("visibility"))).count(),
+            assertEquals(
+                    1,
+                    rest.rooms(user).stream()
+                            .filter(r -> "direct".equals(r.getString("visibility")))
+                            .count(),
                     rest.rooms(user)::toString);
             assertEquals(10, rest.lastSeq(room, user));
         }
@@ -205,10 +217,15 @@ class DirectIT {
         User alice = Users.create(api, "alice");
         assertProblem(400, rest.direct(alice, alice.name(), "note to self"));
         assertProblem(404, rest.direct(alice, Users.unique("ghost"), "anyone there?"));
-        assertEquals(401, api.post("/direct/" + alice.name() + "/messages", "{\"content\":\"anonymous\"}", null).status());
+        assertEquals(
+                401,
+                api.post("/direct/" + alice.name() + "/messages", "{\"content\":\"anonymous\"}", null)
+                        .status());
         assertEquals(401, api.get("/direct", null).status());
         assertEquals(List.of(), rest.directs(alice), "no room was made for a refused message");
-        assertTrue(rest.rooms(alice).stream().noneMatch(r -> "direct".equals(r.getString("visibility"))), rest.rooms(alice)::toString);
+        assertTrue(
+                rest.rooms(alice).stream().noneMatch(r -> "direct".equals(r.getString("visibility"))),
+                rest.rooms(alice)::toString);
     }
 
     // ---- GET /direct
@@ -266,13 +283,15 @@ class DirectIT {
         long room = number(first, "room_id");
         // bob first: the one who did not ask for anything; alice's socket is told of her new room too
         for (ChatClient client : List.of(b, a)) {
-            List<JsonObject> frames = new ArrayList<>(withoutNoise(until(client, message(room, text), "the first direct message")));
+            List<JsonObject> frames =
+                    new ArrayList<>(withoutNoise(until(client, message(room, text), "the first direct message")));
             int messageAt = frames.size() - 1;
             if (frames.stream().noneMatch(roomAdded(room))) {
                 frames.addAll(withoutNoise(until(client, roomAdded(room), "room_added for the new direct room")));
             }
             assertEquals(1, frames.stream().filter(ofType("message")).count(), client + ": one message: " + frames);
-            assertEquals(1, frames.stream().filter(ofType("room_added")).count(), client + ": one room_added: " + frames);
+            assertEquals(
+                    1, frames.stream().filter(ofType("room_added")).count(), client + ": one room_added: " + frames);
             for (int i = 0; i < frames.size(); i++) {
                 JsonObject frame = frames.get(i);
                 String type = ChatClient.type(frame);
@@ -325,7 +344,8 @@ class DirectIT {
         rest.post(alice, open, "not for a plain socket");
         rest.post(alice, closed, "nor this");
         JsonObject direct = rest.direct(alice, carol, "but this is");
-        List<JsonObject> frames = withoutNoise(until(c, message(number(direct, "room_id"), "but this is"), "the direct message"));
+        List<JsonObject> frames =
+                withoutNoise(until(c, message(number(direct, "room_id"), "but this is"), "the direct message"));
         assertEquals(1, frames.stream().filter(ofType("message")).count(), "only the direct message: " + frames);
         c.fence().forEach(f -> assertFalse("message".equals(ChatClient.type(f)), "no other message: " + f));
         c.assertNothing(QUIET, "presence", "typing", "read", "room_added", "subscribed");
@@ -352,7 +372,8 @@ class DirectIT {
 
         rest.join(bob, later);
         JsonObject welcome = rest.post(alice, later, "welcome, bob");
-        List<JsonObject> frames = withoutNoise(until(b, message(later, "welcome, bob"), "the message of the newly joined room"));
+        List<JsonObject> frames =
+                withoutNoise(until(b, message(later, "welcome, bob"), "the message of the newly joined room"));
         assertEquals(List.of("room_added", "subscribed", "message"), types(frames), frames::toString);
         assertTrue(roomAdded(later).test(frames.get(0)), frames::toString);
         assertEquals(later, number(frames.get(1), "room_id"), frames::toString);
@@ -395,7 +416,8 @@ class DirectIT {
 
         // a new direct room is followed as well
         JsonObject direct = rest.direct(alice, bob, "psst");
-        List<JsonObject> directFrames = withoutNoise(until(b, message(number(direct, "room_id"), "psst"), "the direct message"));
+        List<JsonObject> directFrames =
+                withoutNoise(until(b, message(number(direct, "room_id"), "psst"), "the direct message"));
         assertSameMessage(direct, directFrames.get(directFrames.size() - 1));
     }
 

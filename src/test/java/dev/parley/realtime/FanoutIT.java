@@ -65,8 +65,7 @@ class FanoutIT {
     }
 
     /** What one socket saw: the message frames in arrival order, and its acks by client_id. */
-    record Delivery(List<JsonObject> messages, Map<String, JsonObject> acks) {
-    }
+    record Delivery(List<JsonObject> messages, Map<String, JsonObject> acks) {}
 
     @Test
     void fiftyClientsEachReceiveAllThousandMessagesOnceAndInOrder() throws Exception {
@@ -74,9 +73,11 @@ class FanoutIT {
         List<User> users = ChatIT.register(api, Collections.nCopies(CLIENTS, "fan"));
         long room = ChatIT.createRoom(api, users.get(0), "{\"name\":\"Fan-out\"}", users.subList(1, CLIENTS));
         for (User user : users) {
-            ChatClient client = ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
+            ChatClient client =
+                    ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
             clients.add(client);
-            assertEquals(user.name(), client.next("connected").getJsonObject("user").getString("username"));
+            assertEquals(
+                    user.name(), client.next("connected").getJsonObject("user").getString("username"));
             JsonObject subscribed = client.next("subscribed", WAIT, "presence");
             assertEquals(0, subscribed.getInt("last_seq"), subscribed::toString);
         }
@@ -91,8 +92,15 @@ class FanoutIT {
                 sending.add(senders.submit(() -> {
                     go.await();
                     for (int k = 0; k < MESSAGES_EACH; k++) {
-                        client.send(frame("type", "message", "room_id", room, "content", "message " + k + " of sender " + sender,
-                                "client_id", clientId(sender, k)));
+                        client.send(frame(
+                                "type",
+                                "message",
+                                "room_id",
+                                room,
+                                "content",
+                                "message " + k + " of sender " + sender,
+                                "client_id",
+                                clientId(sender, k)));
                     }
                     return null;
                 }));
@@ -109,8 +117,11 @@ class FanoutIT {
                 deliveries.add(collect(i, deadline));
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
-            LOG.log(System.Logger.Level.INFO, CLIENTS + " clients x " + MESSAGES_EACH + " messages: all " + TOTAL
-                    + " message frames reached each of the " + CLIENTS + " sockets, and every ack its sender, in " + millis + " ms");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    CLIENTS + " clients x " + MESSAGES_EACH + " messages: all " + TOTAL
+                            + " message frames reached each of the " + CLIENTS
+                            + " sockets, and every ack its sender, in " + millis + " ms");
 
             verify(deliveries);
             var stored = api.get("/rooms/" + room, users.get(0).token());
@@ -131,18 +142,31 @@ class FanoutIT {
             try {
                 frame = client.next(left(deadline));
             } catch (AssertionError late) {
-                Set<Long> seen = messages.stream().map(m -> m.getJsonNumber("seq").longValue()).collect(Collectors.toSet());
-                List<Long> missing = LongStream.rangeClosed(1, TOTAL).filter(seq -> !seen.contains(seq)).limit(20).boxed().toList();
-                throw new AssertionError("client " + i + " had " + messages.size() + " of " + TOTAL + " messages and "
-                        + acks.size() + " of " + MESSAGES_EACH + " acks when the " + BUDGET + " ran out; missing seqs "
-                        + missing + ", connection " + client.closedWith().map(Object::toString).orElse("still open")
-                        + "; errors waiting on any socket: " + errorsWaiting() + "; closed sockets: " + closedSockets(), late);
+                Set<Long> seen = messages.stream()
+                        .map(m -> m.getJsonNumber("seq").longValue())
+                        .collect(Collectors.toSet());
+                List<Long> missing = LongStream.rangeClosed(1, TOTAL)
+                        .filter(seq -> !seen.contains(seq))
+                        .limit(20)
+                        .boxed()
+                        .toList();
+                throw new AssertionError(
+                        "client " + i + " had " + messages.size() + " of " + TOTAL + " messages and "
+                                + acks.size() + " of " + MESSAGES_EACH + " acks when the " + BUDGET
+                                + " ran out; missing seqs "
+                                + missing + ", connection "
+                                + client.closedWith().map(Object::toString).orElse("still open")
+                                + "; errors waiting on any socket: " + errorsWaiting() + "; closed sockets: "
+                                + closedSockets(),
+                        late);
             }
             switch (ChatClient.type(frame)) {
                 case "message" -> {
                     long seq = frame.getJsonNumber("seq").longValue();
-                    assertTrue(seq > lastSeq, "client " + i + ": seq " + seq + " after seq " + lastSeq + " (" + messages.size()
-                            + " messages so far)");
+                    assertTrue(
+                            seq > lastSeq,
+                            "client " + i + ": seq " + seq + " after seq " + lastSeq + " (" + messages.size()
+                                    + " messages so far)");
                     lastSeq = seq;
                     messages.add(frame);
                 }
@@ -166,7 +190,11 @@ class FanoutIT {
 
     /** For a failure message: a send the server refused shows up as an error frame on its sender's socket. */
     List<JsonObject> errorsWaiting() {
-        return clients.stream().flatMap(c -> c.drain().stream()).filter(f -> "error".equals(ChatClient.type(f))).limit(10).toList();
+        return clients.stream()
+                .flatMap(c -> c.drain().stream())
+                .filter(f -> "error".equals(ChatClient.type(f)))
+                .limit(10)
+                .toList();
     }
 
     Map<Integer, ChatClient.Closure> closedSockets() {
@@ -181,7 +209,8 @@ class FanoutIT {
     void verify(List<Delivery> deliveries) {
         List<Long> everySeq = LongStream.rangeClosed(1, TOTAL).boxed().toList();
         List<String> clientIdsBySeq = clientIds(deliveries.get(0).messages());
-        Set<String> sent = IntStream.range(0, CLIENTS).boxed()
+        Set<String> sent = IntStream.range(0, CLIENTS)
+                .boxed()
                 .flatMap(i -> IntStream.range(0, MESSAGES_EACH).mapToObj(k -> clientId(i, k)))
                 .collect(Collectors.toSet());
         assertEquals(sent, Set.copyOf(clientIdsBySeq), "every message sent was delivered, each once");
@@ -189,15 +218,22 @@ class FanoutIT {
         for (int i = 0; i < CLIENTS; i++) {
             Delivery delivery = deliveries.get(i);
             List<JsonObject> messages = delivery.messages();
-            assertEquals(everySeq, messages.stream().map(m -> m.getJsonNumber("seq").longValue()).toList(),
+            assertEquals(
+                    everySeq,
+                    messages.stream()
+                            .map(m -> m.getJsonNumber("seq").longValue())
+                            .toList(),
                     "client " + i + " saw seqs 1.." + TOTAL);
             assertEquals(clientIdsBySeq, clientIds(messages), "client " + i + " saw the same message at each seq");
 
             Map<String, Long> ownSeqs = new LinkedHashMap<>();
             for (JsonObject m : messages) {
                 String clientId = m.getString("client_id");
-                assertEquals("message " + clientId.substring(clientId.indexOf('-') + 1) + " of sender "
-                        + clientId.substring(1, clientId.indexOf('-')), m.getString("content"), m::toString);
+                assertEquals(
+                        "message " + clientId.substring(clientId.indexOf('-') + 1) + " of sender "
+                                + clientId.substring(1, clientId.indexOf('-')),
+                        m.getString("content"),
+                        m::toString);
                 if (clientId.startsWith("s" + i + "-")) {
                     ownSeqs.put(clientId, m.getJsonNumber("seq").longValue());
                 }
@@ -205,7 +241,9 @@ class FanoutIT {
             assertEquals(MESSAGES_EACH, delivery.acks().size());
             for (var ack : delivery.acks().entrySet()) {
                 assertFalse(ack.getValue().getBoolean("duplicate"), ack::toString);
-                assertEquals(ownSeqs.get(ack.getKey()), ack.getValue().getJsonNumber("seq").longValue(),
+                assertEquals(
+                        ownSeqs.get(ack.getKey()),
+                        ack.getValue().getJsonNumber("seq").longValue(),
                         "client " + i + ": the ack's seq is the seq its message was delivered with: " + ack);
             }
         }

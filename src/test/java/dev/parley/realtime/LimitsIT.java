@@ -65,6 +65,7 @@ class LimitsIT {
     static final int CONNECTIONS_PER_USER = 20;
     /** Used heap after the slow-consumer run: under this, the dropped queue was let go (the server has -Xmx768m). */
     static final long HEAP_BOUND = 700L * 1024 * 1024;
+
     private static final System.Logger LOG = System.getLogger(LimitsIT.class.getName());
 
     @Deployment(testable = false)
@@ -135,7 +136,9 @@ class LimitsIT {
             List<Future<?>> posting = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 posting.add(pool.submit(() -> {
-                    for (int k = tickets.getAndIncrement(); k < MAX_POSTS && !stop.get(); k = tickets.getAndIncrement()) {
+                    for (int k = tickets.getAndIncrement();
+                            k < MAX_POSTS && !stop.get();
+                            k = tickets.getAndIncrement()) {
                         ResumeIT.left(deadline, "bulk posting");
                         // each poster posts every 16th message: at most 250, under its bucket of 300
                         Posting.Posted p = Posting.post(api, posters.get(k % BULK_POSTERS), room, bulk(k), "bulk-" + k);
@@ -145,9 +148,11 @@ class LimitsIT {
                 }));
             }
             // the slow socket leaving the room's presence is the sign it was cut off: no need to post on
-            await("the slow socket cut off, or " + MAX_POSTS + " posts made").atMost(Duration.ofSeconds(180))
+            await("the slow socket cut off, or " + MAX_POSTS + " posts made")
+                    .atMost(Duration.ofSeconds(180))
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> posting.stream().allMatch(Future::isDone) || !online(room, normalUser).contains(slowUser.name()));
+                    .until(() -> posting.stream().allMatch(Future::isDone)
+                            || !online(room, normalUser).contains(slowUser.name()));
             stop.set(true);
             for (Future<?> poster : posting) {
                 ResumeIT.outcome(poster, deadline, "a bulk poster");
@@ -165,44 +170,59 @@ class LimitsIT {
 
             keepAlive.shutdownNow();
             slow.resumeRequesting();
-            await("the slow socket's close frame, behind what was already on its way").atMost(Duration.ofSeconds(60))
+            await("the slow socket's close frame, behind what was already on its way")
+                    .atMost(Duration.ofSeconds(60))
                     .until(slow::isClosed);
             ChatClient.Closure closed = slow.closedWith().orElseThrow();
             // the 4008 close frame queues behind data the client never read; when the container
             // drops the stuck connection instead, the client sees 1006: either way it must resume,
             // and the server's own count says it was cut off as too slow
-            assertTrue(closed.code() == 4008 || closed.code() == 1006, "the slow socket is closed as too slow: "
-                    + closed.code() + " " + closed.reason() + " after " + posted + " posts");
+            assertTrue(
+                    closed.code() == 4008 || closed.code() == 1006,
+                    "the slow socket is closed as too slow: " + closed.code() + " " + closed.reason() + " after "
+                            + posted + " posts");
             assertTrue(Metrics.of(api).slowCloses() >= slowClosesBefore + 1, "the server counted a too-slow close");
             long slowHeld = assertPrefix(slow.drain(), clientIdBySeq, "the slow reader");
             assertTrue(slowHeld < posted, "the slow reader cannot have had all " + posted + ": it held " + slowHeld);
-            await("the slow connection gone from presence").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+            await("the slow connection gone from presence")
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> !online(room, normalUser).contains(slowUser.name()));
-            LOG.log(System.Logger.Level.INFO, "slow consumer: closed with " + closed.code() + " after " + posted + " posts of " + BULK_CHARS
-                    + " chars in " + (System.nanoTime() - started) / 1_000_000 + " ms; it had received " + slowHeld
-                    + ", the normal reader all " + posted);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "slow consumer: closed with " + closed.code() + " after " + posted + " posts of " + BULK_CHARS
+                            + " chars in " + (System.nanoTime() - started) / 1_000_000 + " ms; it had received "
+                            + slowHeld
+                            + ", the normal reader all " + posted);
 
             // nothing lost for the slow one either: it resumes where it was cut off
-            try (ResumingReader resumed = new ResumingReader(api, room, slowUser, "the slow reader, resuming").startingAfter(slowHeld)) {
+            try (ResumingReader resumed =
+                    new ResumingReader(api, room, slowUser, "the slow reader, resuming").startingAfter(slowHeld)) {
                 resumed.connect(SubscribeStyle.ROOM_PATH);
                 resumed.readThrough(posted, Duration.ofSeconds(60));
                 resumed.assertCaughtUp();
                 resumed.assertHolds(slowHeld + 1, posted);
                 for (JsonObject m : resumed.messages()) {
-                    assertEquals(clientIdBySeq.get(m.getJsonNumber("seq").longValue()), m.getString("client_id"), m::toString);
+                    assertEquals(
+                            clientIdBySeq.get(m.getJsonNumber("seq").longValue()),
+                            m.getString("client_id"),
+                            m::toString);
                 }
             }
 
             Metrics metrics = Metrics.of(api);
             AtomicLong heap = new AtomicLong();
-            await("used heap under " + HEAP_BOUND / (1024 * 1024) + " MB").atMost(Duration.ofSeconds(30))
+            await("used heap under " + HEAP_BOUND / (1024 * 1024) + " MB")
+                    .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> {
                         heap.set(metrics.usedHeapBytes());
                         assertTrue(heap.get() < HEAP_BOUND, "used heap " + heap.get() / (1024 * 1024) + " MB");
                     });
-            LOG.log(System.Logger.Level.INFO, "used heap after the slow consumer: " + heap.get() / (1024 * 1024)
-                    + " MB (bound " + HEAP_BOUND / (1024 * 1024) + " MB, -Xmx768m)");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "used heap after the slow consumer: " + heap.get() / (1024 * 1024) + " MB (bound "
+                            + HEAP_BOUND / (1024 * 1024) + " MB, -Xmx768m)");
         } finally {
             stop.set(true);
             keepAlive.shutdownNow();
@@ -230,7 +250,9 @@ class LimitsIT {
                     assertEquals(last + 1, seq, "the normal reader: seq " + seq + " after " + last);
                     assertEquals(BULK_CHARS, frame.getString("content").length());
                     String clientId = frame.getString("client_id");
-                    assertTrue(frame.getString("content").startsWith("#" + clientId.substring("bulk-".length()) + " "), clientId);
+                    assertTrue(
+                            frame.getString("content").startsWith("#" + clientId.substring("bulk-".length()) + " "),
+                            clientId);
                     clientIds.add(clientId);
                     last = seq;
                 }
@@ -318,16 +340,25 @@ class LimitsIT {
         assertTrue(errors >= 30, "30 refusals in a row come before the close: " + errors + " error frames");
 
         List<JsonObject> stored = RoomHistory.all(api, observerUser, room);
-        List<Integer> storedIndexes = stored.stream().map(m -> {
-            assertEquals(flooderUser.name(), m.getString("sender"), m::toString);
-            return floodIndex(m.getString("client_id"));
-        }).toList();
+        List<Integer> storedIndexes = stored.stream()
+                .map(m -> {
+                    assertEquals(flooderUser.name(), m.getString("sender"), m::toString);
+                    return floodIndex(m.getString("client_id"));
+                })
+                .toList();
         int n = stored.size();
         assertTrue(n >= BUCKET, "the full bucket of " + BUCKET + " got through: " + n);
-        assertEquals(IntStream.range(0, BUCKET).boxed().toList(), storedIndexes.subList(0, BUCKET),
+        assertEquals(
+                IntStream.range(0, BUCKET).boxed().toList(),
+                storedIndexes.subList(0, BUCKET),
                 "the first " + BUCKET + " frames are the ones stored first");
-        assertEquals(storedIndexes.stream().sorted().distinct().toList(), storedIndexes, "stored in the order sent, once each");
-        assertTrue(n <= BUCKET + REFILL_PER_SECOND * (seconds + 1), n + " stored in " + seconds + " s: more than the refill allows");
+        assertEquals(
+                storedIndexes.stream().sorted().distinct().toList(),
+                storedIndexes,
+                "stored in the order sent, once each");
+        assertTrue(
+                n <= BUCKET + REFILL_PER_SECOND * (seconds + 1),
+                n + " stored in " + seconds + " s: more than the refill allows");
         assertTrue(n <= sent - 30, n + " stored of " + sent + " sent, yet 30 were refused");
         assertTrue(storedIndexes.containsAll(acked), "every ack is for a stored message");
         for (int index : refused) {
@@ -343,8 +374,10 @@ class LimitsIT {
         ChatIT.assertSameMessage(later.message(), observer.next("message", WAIT, "presence"));
         assertFalse(observer.isClosed());
         ResumeIT.assertNoMessages(observer);
-        LOG.log(System.Logger.Level.INFO, "socket flood: " + sent + " frames sent, " + n + " stored, " + errors
-                + " rate_limited errors, closed with 4029 after " + Math.round(seconds * 1000) + " ms");
+        LOG.log(
+                System.Logger.Level.INFO,
+                "socket flood: " + sent + " frames sent, " + n + " stored, " + errors
+                        + " rate_limited errors, closed with 4029 after " + Math.round(seconds * 1000) + " ms");
     }
 
     static int floodIndex(String clientId) {
@@ -370,7 +403,9 @@ class LimitsIT {
             List<Future<?>> loops = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 loops.add(pool.submit(() -> {
-                    for (int n = tickets.getAndIncrement(); n < 700 && refusal.get() == null; n = tickets.getAndIncrement()) {
+                    for (int n = tickets.getAndIncrement();
+                            n < 700 && refusal.get() == null;
+                            n = tickets.getAndIncrement()) {
                         Api.Reply reply = Posting.attempt(api, looper, room, "loop #" + n, "l-" + n);
                         if (reply.status() == 201) {
                             created.incrementAndGet();
@@ -397,13 +432,18 @@ class LimitsIT {
         assertTrue(created.get() >= BUCKET, "the bucket of " + BUCKET + " got through first: " + created.get());
         assertEquals(created.get(), RoomHistory.all(api, looper, room).size(), "refused posts stored nothing");
 
-        Instant due = Instant.now().plusNanos(refusedAt.get() - System.nanoTime()).plusSeconds(retryAfter);
-        await("Retry-After " + retryAfter + " s").atMost(Duration.ofSeconds(retryAfter + 5)).pollInterval(Duration.ofMillis(50))
+        Instant due =
+                Instant.now().plusNanos(refusedAt.get() - System.nanoTime()).plusSeconds(retryAfter);
+        await("Retry-After " + retryAfter + " s")
+                .atMost(Duration.ofSeconds(retryAfter + 5))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> !Instant.now().isBefore(due));
         Api.Reply after = Posting.attempt(api, looper, room, "after waiting", "l-after");
         assertEquals(201, after.status(), "a post once Retry-After has passed goes through: " + after);
-        LOG.log(System.Logger.Level.INFO, "REST flood: 429 after " + tickets.get() + " attempts (" + created.get()
-                + " stored), Retry-After " + retryAfter + " s");
+        LOG.log(
+                System.Logger.Level.INFO,
+                "REST flood: 429 after " + tickets.get() + " attempts (" + created.get() + " stored), Retry-After "
+                        + retryAfter + " s");
     }
 
     /** 600 typing frames at once: some are relayed, the excess dropped without an error or a close. */
@@ -421,7 +461,8 @@ class LimitsIT {
             typist.send(frame("type", "typing", "room_id", room, "is_typing", i % 2 == 0));
         }
         for (JsonObject frame : typist.fence()) {
-            assertEquals("presence", ChatClient.type(frame), "typing frames get no answer, not even over the cap: " + frame);
+            assertEquals(
+                    "presence", ChatClient.type(frame), "typing frames get no answer, not even over the cap: " + frame);
         }
         typist.send(ChatIT.say(room, "done typing", "ty-1"));
         var own = typist.nextOfEach(List.of("message", "ack"), WAIT, "presence");
@@ -471,21 +512,31 @@ class LimitsIT {
             sockets.add(i % 2 == 0 ? openOn(SubscribeStyle.ROOM_PATH, capped, room) : openBare(capped));
         }
         assertEquals(429, ChatClient.to(api, "/ws/chat").bearer(capped.token()).refusal(), "the 21st on /ws/chat");
-        assertEquals(429, ChatClient.to(api, "/ws/chat/" + room).bearer(capped.token()).refusal(), "the 21st on the room path");
+        assertEquals(
+                429,
+                ChatClient.to(api, "/ws/chat/" + room).bearer(capped.token()).refusal(),
+                "the 21st on the room path");
         openBare(other);
 
         sockets.get(0).close();
         AtomicReference<ChatClient> admitted = new AtomicReference<>();
-        await("a place freed by the close").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            ChatClient.Handshake attempt = ChatClient.to(api, "/ws/chat").bearer(capped.token()).attempt();
-            if (attempt.client() == null) {
-                assertEquals(429, attempt.status(), attempt::toString);
-                return false;
-            }
-            admitted.set(track(attempt.client()));
-            return true;
-        });
-        assertEquals(capped.name(), admitted.get().next("connected").getJsonObject("user").getString("username"));
+        await("a place freed by the close")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    ChatClient.Handshake attempt = ChatClient.to(api, "/ws/chat")
+                            .bearer(capped.token())
+                            .attempt();
+                    if (attempt.client() == null) {
+                        assertEquals(429, attempt.status(), attempt::toString);
+                        return false;
+                    }
+                    admitted.set(track(attempt.client()));
+                    return true;
+                });
+        assertEquals(
+                capped.name(),
+                admitted.get().next("connected").getJsonObject("user").getString("username"));
         assertEquals(429, ChatClient.to(api, "/ws/chat").bearer(capped.token()).refusal(), "back at the cap");
     }
 
@@ -527,12 +578,18 @@ class LimitsIT {
 
         assertEquals(4001, lapses.awaitClose(Duration.ofSeconds(20)), "closed at its token's expiry");
         assertFalse(Instant.now().isBefore(expiry(lapsing.token()).minusSeconds(1)), "not closed before the expiry");
-        assertEquals(4001, meddles.awaitClose(Duration.ofSeconds(20)), "a refused auth frame does not extend the connection");
+        assertEquals(
+                4001,
+                meddles.awaitClose(Duration.ofSeconds(20)),
+                "a refused auth frame does not extend the connection");
 
         Instant wellPast = expiry(renewing.token()).plusSeconds(3);
-        await("3 s past the first token's expiry").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        await("3 s past the first token's expiry")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> Instant.now().isAfter(wellPast));
-        assertFalse(renews.isClosed(), "the renewed socket lives past its first token's expiry: " + renews.closedWith());
+        assertFalse(
+                renews.isClosed(), "the renewed socket lives past its first token's expiry: " + renews.closedWith());
         settle(renews);
     }
 
@@ -564,7 +621,9 @@ class LimitsIT {
     @Test
     void tenThousandConnectsAndClosesLeaveNoConnectionBehind() throws Exception {
         Metrics metrics = Metrics.of(api);
-        await("no connection left from the other tests").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        await("no connection left from the other tests")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertEquals(0, metrics.connections()));
         List<User> users = ChatIT.register(api, Collections.nCopies(CYCLE_USERS, "cycler"));
         // a room per lane, so that presence stays within the lane; a user has four lanes, far from the cap
@@ -585,7 +644,9 @@ class LimitsIT {
             for (Future<ChatClient> open : opening) {
                 firstRound.add(ResumeIT.outcome(open, deadline, "opening the first round"));
             }
-            await("the gauge counting the first round").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+            await("the gauge counting the first round")
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(250))
                     .untilAsserted(() -> assertEquals(LANES, metrics.connections()));
             List<Future<?>> closing = new ArrayList<>();
             for (ChatClient client : firstRound) {
@@ -622,13 +683,18 @@ class LimitsIT {
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertEquals(LANES * ROUNDS, cycles.get());
             AtomicLong gauge = new AtomicLong(-1);
-            await("parley.connections back to 0").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            await("parley.connections back to 0")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
                         gauge.set(metrics.connections());
                         assertEquals(0, gauge.get());
                     });
-            LOG.log(System.Logger.Level.INFO, cycles.get() + " connect/close cycles (" + LANES + " at a time) in " + millis
-                    + " ms; parley.connections back to 0 after " + ((System.nanoTime() - started) / 1_000_000 - millis) + " ms");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    cycles.get() + " connect/close cycles (" + LANES + " at a time) in " + millis
+                            + " ms; parley.connections back to 0 after "
+                            + ((System.nanoTime() - started) / 1_000_000 - millis) + " ms");
         } finally {
             pool.shutdownNow();
         }
@@ -660,7 +726,8 @@ class LimitsIT {
 
     /** A socket on /ws/chat that follows no room, past its connected frame. */
     ChatClient openBare(User user) {
-        ChatClient client = track(ChatClient.to(api, "/ws/chat").bearer(user.token()).open());
+        ChatClient client =
+                track(ChatClient.to(api, "/ws/chat").bearer(user.token()).open());
         assertEquals(user.name(), client.next("connected").getJsonObject("user").getString("username"));
         return client;
     }

@@ -191,7 +191,8 @@ class MarkersIT {
         assertProblem(403, rest.edit(carol, room, 1, "nor may carol"));
         assertProblem(400, rest.edit(bob, room, 1, "   "));
         assertProblem(404, rest.edit(bob, room, 999, "no such message"));
-        assertEquals("teh typo", rest.history(room, alice).get(0).getString("content"), "refused edits changed nothing");
+        assertEquals(
+                "teh typo", rest.history(room, alice).get(0).getString("content"), "refused edits changed nothing");
 
         var edited = rest.edit(bob, room, 1, "the typo, fixed");
         assertEquals(200, edited.status(), edited::toString);
@@ -200,7 +201,9 @@ class MarkersIT {
 
         JsonObject frame = awaitFrame(a, SocketWaits.ofType("message_edited"), "the message_edited frame");
         assertEdited(frame.getJsonObject("message"), original, "the typo, fixed");
-        assertEquals(Instant.parse(answer.getString("edited_at")), Instant.parse(frame.getJsonObject("message").getString("edited_at")));
+        assertEquals(
+                Instant.parse(answer.getString("edited_at")),
+                Instant.parse(frame.getJsonObject("message").getString("edited_at")));
         SseClient.Event event = c.next("message_edited", WAIT, NOISE);
         assertNull(event.id(), "an edit has no event id: " + event);
         assertEdited(RestCalls.editedMessage(event.json()), original, "the typo, fixed");
@@ -212,7 +215,8 @@ class MarkersIT {
         assertPlain(history.get(1));
         assertSameMessage(other, history.get(1));
         assertEquals(2, rest.lastSeq(room, alice));
-        JsonObject single = api.get("/rooms/" + room + "/messages/1", alice.token()).json();
+        JsonObject single =
+                api.get("/rooms/" + room + "/messages/1", alice.token()).json();
         assertEdited(single, original, "the typo, fixed");
 
         // a second edit by the author is fine too
@@ -236,7 +240,11 @@ class MarkersIT {
 
         assertProblem(403, rest.deleteMessage(carol, room, 1));
         assertProblem(403, rest.deleteMessage(bob, room, 4));
-        assertEquals(4, rest.history(room, alice).stream().filter(m -> !m.getBoolean("deleted")).count());
+        assertEquals(
+                4,
+                rest.history(room, alice).stream()
+                        .filter(m -> !m.getBoolean("deleted"))
+                        .count());
 
         // the author deletes his own
         var byAuthor = rest.deleteMessage(bob, room, 2);
@@ -288,7 +296,10 @@ class MarkersIT {
     }
 
     SseClient stream(User user, long room) {
-        SseClient client = SseClient.to(api, "/rooms/" + room + "/events").bearer(user.token()).as(user.name()).open();
+        SseClient client = SseClient.to(api, "/rooms/" + room + "/events")
+                .bearer(user.token())
+                .as(user.name())
+                .open();
         opened.add(client);
         assertEquals(200, client.status(), client::body);
         return client;
@@ -309,7 +320,8 @@ class MarkersIT {
             try {
                 event = stream.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (AssertionError none) {
-                throw new AssertionError("expected a read event of " + user.name() + " on " + stream + ", skipped " + skipped, none);
+                throw new AssertionError(
+                        "expected a read event of " + user.name() + " on " + stream + ", skipped " + skipped, none);
             }
             if ("read".equals(event.type())) {
                 assertNull(event.id(), "a read event has no id: " + event);
@@ -335,9 +347,14 @@ class MarkersIT {
         assertEquals(content, m.getString("content"), m::toString);
         assertNotNull(m.getString("edited_at"), m::toString);
         Instant editedAt = Instant.parse(m.getString("edited_at"));
-        assertTrue(!editedAt.isBefore(Instant.parse(original.getString("timestamp"))), "edited after it was sent: " + m);
-        assertTrue(Math.abs(editedAt.toEpochMilli() - System.currentTimeMillis()) < 60_000, "edited_at is now, in UTC: " + m);
-        assertEquals(Instant.parse(original.getString("timestamp")), Instant.parse(m.getString("timestamp")),
+        assertTrue(
+                !editedAt.isBefore(Instant.parse(original.getString("timestamp"))), "edited after it was sent: " + m);
+        assertTrue(
+                Math.abs(editedAt.toEpochMilli() - System.currentTimeMillis()) < 60_000,
+                "edited_at is now, in UTC: " + m);
+        assertEquals(
+                Instant.parse(original.getString("timestamp")),
+                Instant.parse(m.getString("timestamp")),
                 "an edit keeps the timestamp: " + m);
         if (m.containsKey("deleted")) {
             assertEquals(false, m.getBoolean("deleted"), m::toString);

@@ -171,7 +171,8 @@ class ResumeIT {
         for (int i = 0; i < gap.size(); i++) {
             ChatIT.assertSameMessage(posted.get(10 + i), gap.get(i));
         }
-        var lastPage = api.get("/rooms/" + room + "/messages?after=110&limit=50", bob.token()).json();
+        var lastPage = api.get("/rooms/" + room + "/messages?after=110&limit=50", bob.token())
+                .json();
         assertFalse(lastPage.getBoolean("has_more"), lastPage::toString);
 
         // the fence: the next message frame is the live one, nothing of seq <= 140 came before it
@@ -247,15 +248,19 @@ class ResumeIT {
             }
             stop.set(true);
             int sent = sending.get(left(deadline, "the race's sender").toMillis(), TimeUnit.MILLISECONDS);
-            long fence = Posting.post(api, posters.get(0), room, "the last one", "race-fence").seq();
+            long fence = Posting.post(api, posters.get(0), room, "the last one", "race-fence")
+                    .seq();
             assertEquals(sent + 1, fence, "every post was stored once");
             client.readThrough(fence, Duration.ofSeconds(30));
             client.assertCaughtUp();
             client.assertHolds(1, fence);
             assertSameAsStored(client, RoomHistory.all(api, reader, room));
-            LOG.log(System.Logger.Level.INFO, "resume race (seed " + seed + "): " + sent + " messages posted during 20 reconnects; "
-                    + client.replayed() + " replayed, " + client.live() + " live, " + client.paged() + " paged, "
-                    + client.unrecovered() + " resumes over the limit");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "resume race (seed " + seed + "): " + sent + " messages posted during 20 reconnects; "
+                            + client.replayed() + " replayed, " + client.live() + " live, " + client.paged()
+                            + " paged, "
+                            + client.unrecovered() + " resumes over the limit");
         } finally {
             stop.set(true);
             pool.shutdownNow();
@@ -272,8 +277,7 @@ class ResumeIT {
     static final Duration BUDGET = Duration.ofSeconds(240);
 
     /** What one sender did: how often the rate limit sent it back, how often its socket had to be reopened. */
-    record Sent(int sender, int refusals, int reopened) {
-    }
+    record Sent(int sender, int refusals, int reopened) {}
 
     /**
      * Twenty readers in one room, each dropping its connection at random moments (with a close
@@ -292,7 +296,11 @@ class ResumeIT {
         List<User> users = ChatIT.register(api, prefixes);
         List<User> senders = users.subList(READERS, READERS + SENDERS);
         User owner = senders.get(0);
-        long room = ChatIT.createRoom(api, owner, "{\"name\":\"Torture\"}", users.stream().filter(u -> u != owner).toList());
+        long room = ChatIT.createRoom(
+                api,
+                owner,
+                "{\"name\":\"Torture\"}",
+                users.stream().filter(u -> u != owner).toList());
 
         List<ResumingReader> readers = new ArrayList<>();
         Random random = new Random(seed);
@@ -337,7 +345,8 @@ class ResumeIT {
                 assertSameAsStored(reader, stored);
             }
             report(readers, drops, sent, sendingMillis, millis, seed);
-            assertTrue(readers.stream().mapToInt(ResumingReader::unrecovered).sum() > 0,
+            assertTrue(
+                    readers.stream().mapToInt(ResumingReader::unrecovered).sum() > 0,
                     "some resume went over the replay limit and was paged over REST (else the test did not test that)");
         } finally {
             sendersDone.set(true);
@@ -355,8 +364,10 @@ class ResumeIT {
             }
             if (!reader.connected()) {
                 int code = reader.serverCloses().get(reader.serverCloses().size() - 1);
-                assertTrue(code == 1001 || code == 4008, reader + ": the server closed it with " + code
-                        + "; only 1001 and 4008 ask a reading client to resume");
+                assertTrue(
+                        code == 1001 || code == 4008,
+                        reader + ": the server closed it with " + code
+                                + "; only 1001 and 4008 ask a reading client to resume");
             } else {
                 // both ways for every reader: a close frame first, then a bare TCP abort, then either
                 reader.drop(drops < 2 ? drops == 0 : random.nextBoolean());
@@ -381,9 +392,12 @@ class ResumeIT {
         if (target > TOTAL) {
             return;
         }
-        Duration patience = Duration.ofSeconds(Math.min(8, Math.max(1, left(deadline, reader.toString()).toSeconds() / 4)));
+        Duration patience = Duration.ofSeconds(Math.min(
+                8, Math.max(1, left(deadline, reader.toString()).toSeconds() / 4)));
         try {
-            await(reader + " staying away").atMost(patience).pollInterval(Duration.ofMillis(100))
+            await(reader + " staying away")
+                    .atMost(patience)
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> sendersDone.get() || RoomHistory.lastSeq(api, reader.user(), room) >= target);
         } catch (ConditionTimeoutException slowSenders) {
             // not enough was posted meanwhile: an ordinary resume, then
@@ -394,7 +408,8 @@ class ResumeIT {
         int refusals = 0;
         for (int k = 0; k < EACH; k++) {
             left(deadline, "REST sender " + index);
-            refusals += Posting.post(api, sender, room, content(index, k), clientId(index, k)).refusals();
+            refusals += Posting.post(api, sender, room, content(index, k), clientId(index, k))
+                    .refusals();
         }
         return new Sent(index, refusals, 0);
     }
@@ -430,7 +445,9 @@ class ResumeIT {
                     if ("ack".equals(ChatClient.type(answer))) {
                         assertEquals(room, answer.getJsonNumber("room_id").longValue(), answer::toString);
                         assertTrue(answer.getJsonNumber("seq").longValue() > 0, answer::toString);
-                        assertTrue(resent || !answer.getBoolean("duplicate"), "a first send acked as a duplicate: " + answer);
+                        assertTrue(
+                                resent || !answer.getBoolean("duplicate"),
+                                "a first send acked as a duplicate: " + answer);
                         break;
                     }
                     ChatIT.assertError(answer, "rate_limited", null);
@@ -469,10 +486,14 @@ class ResumeIT {
                     if (clientId.equals(frame.getString("client_id", null))) {
                         return frame;
                     }
-                    throw new AssertionError(socket + ": an ack for another message while waiting for " + clientId + ": " + frame);
+                    throw new AssertionError(
+                            socket + ": an ack for another message while waiting for " + clientId + ": " + frame);
                 }
                 case "error" -> {
-                    assertEquals(clientId, frame.getString("ref", clientId), "the error names the refused message: " + frame);
+                    assertEquals(
+                            clientId,
+                            frame.getString("ref", clientId),
+                            "the error names the refused message: " + frame);
                     return frame;
                 }
                 case "message", "presence", "typing", "read", "pong" -> {
@@ -513,24 +534,39 @@ class ResumeIT {
         assertEquals(expected, seen, "every message sent was stored");
     }
 
-    void report(List<ResumingReader> readers, List<Integer> drops, List<Sent> sent, long sendingMillis, long millis, long seed) {
+    void report(
+            List<ResumingReader> readers,
+            List<Integer> drops,
+            List<Sent> sent,
+            long sendingMillis,
+            long millis,
+            long seed) {
         int reconnects = readers.stream().mapToInt(r -> r.connects() - 1).sum();
-        LOG.log(System.Logger.Level.INFO, "torture (seed " + seed + "): " + READERS + " readers, " + TOTAL + " messages from "
-                + SENDERS + " senders in " + sendingMillis + " ms, all readers complete after " + millis + " ms; "
-                + reconnects + " reconnects in all (" + drops.stream().mapToInt(Integer::intValue).sum() + " by the readers); "
-                + readers.stream().mapToInt(ResumingReader::replayed).sum() + " messages replayed, "
-                + readers.stream().mapToInt(ResumingReader::live).sum() + " live, "
-                + readers.stream().mapToInt(ResumingReader::paged).sum() + " paged over REST in "
-                + readers.stream().mapToInt(ResumingReader::unrecovered).sum() + " resumes over the limit");
+        LOG.log(
+                System.Logger.Level.INFO,
+                "torture (seed " + seed + "): " + READERS + " readers, " + TOTAL + " messages from "
+                        + SENDERS + " senders in " + sendingMillis + " ms, all readers complete after " + millis
+                        + " ms; "
+                        + reconnects + " reconnects in all ("
+                        + drops.stream().mapToInt(Integer::intValue).sum() + " by the readers); "
+                        + readers.stream().mapToInt(ResumingReader::replayed).sum() + " messages replayed, "
+                        + readers.stream().mapToInt(ResumingReader::live).sum() + " live, "
+                        + readers.stream().mapToInt(ResumingReader::paged).sum() + " paged over REST in "
+                        + readers.stream().mapToInt(ResumingReader::unrecovered).sum() + " resumes over the limit");
         for (int i = 0; i < readers.size(); i++) {
             ResumingReader r = readers.get(i);
-            LOG.log(System.Logger.Level.INFO, r.label() + ": " + (r.connects() - 1) + " reconnects (" + drops.get(i) + " drops), "
-                    + r.replayed() + " replayed, " + r.live() + " live, " + r.paged() + " paged, " + r.unrecovered()
-                    + " over the limit, server closes " + r.serverCloses());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    r.label() + ": " + (r.connects() - 1) + " reconnects (" + drops.get(i) + " drops), "
+                            + r.replayed() + " replayed, " + r.live() + " live, " + r.paged() + " paged, "
+                            + r.unrecovered()
+                            + " over the limit, server closes " + r.serverCloses());
         }
         for (Sent s : sent) {
-            LOG.log(System.Logger.Level.INFO, "sender " + s.sender() + (s.sender() == 0 ? " (REST)" : " (socket)") + ": "
-                    + s.refusals() + " rate-limit refusals retried, " + s.reopened() + " sockets reopened");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "sender " + s.sender() + (s.sender() == 0 ? " (REST)" : " (socket)") + ": " + s.refusals()
+                            + " rate-limit refusals retried, " + s.reopened() + " sockets reopened");
         }
     }
 
@@ -575,8 +611,11 @@ class ResumeIT {
         for (JsonObject m : held) {
             JsonObject reference = stored.get((int) (m.getJsonNumber("seq").longValue() - 1));
             for (String field : List.of("id", "seq", "sender", "client_id", "content")) {
-                assertEquals(reference.get(field), m.get(field), reader.label() + ", " + field + " at seq " + reference.get("seq")
-                        + " (holding from " + first + ")");
+                assertEquals(
+                        reference.get(field),
+                        m.get(field),
+                        reader.label() + ", " + field + " at seq " + reference.get("seq") + " (holding from " + first
+                                + ")");
             }
         }
     }

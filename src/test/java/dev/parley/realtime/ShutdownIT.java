@@ -47,20 +47,23 @@ class ShutdownIT {
             Api api = first.api();
             alice = Users.create(api, "shutdown");
             room = ChatIT.createRoom(api, alice, "{\"name\":\"Going away\"}", List.of());
-            JsonObject firstWord = Posting.post(api, alice, room, "before the sockets", "sd-1").message();
+            JsonObject firstWord =
+                    Posting.post(api, alice, room, "before the sockets", "sd-1").message();
             assertEquals(1, firstWord.getInt("seq"), firstWord::toString);
 
             // one socket per way of following a room, each resuming from 0: seq 1 is replayed
             List<ResumingReader> readers = new ArrayList<>();
             for (SubscribeStyle style : SubscribeStyle.values()) {
-                ResumingReader reader = new ResumingReader(api, room, alice, style + " on the first server").startingAfter(0);
+                ResumingReader reader =
+                        new ResumingReader(api, room, alice, style + " on the first server").startingAfter(0);
                 Subscribed subscribed = reader.connect(style);
                 assertTrue(subscribed.recovered() && subscribed.replayed() == 1, subscribed::toString);
                 reader.readThrough(1, WAIT);
                 readers.add(reader);
             }
 
-            lastWord = Posting.post(api, alice, room, "right before the stop", "sd-2").message();
+            lastWord = Posting.post(api, alice, room, "right before the stop", "sd-2")
+                    .message();
             assertEquals(2, lastWord.getInt("seq"), lastWord::toString);
             int exit = first.stop();
             LOG.log(System.Logger.Level.INFO, "the first server exited with " + exit);
@@ -76,7 +79,8 @@ class ShutdownIT {
             Api api = second.api();
             // each socket resumes where it stood (seq 1, or 2 if the last message beat the stop)
             for (var held : heldBeforeTheStop.entrySet()) {
-                try (ResumingReader reader = new ResumingReader(api, room, alice, held.getKey() + " on the second server")
+                try (ResumingReader reader = new ResumingReader(
+                                api, room, alice, held.getKey() + " on the second server")
                         .startingAfter(held.getValue())) {
                     Subscribed subscribed = reader.connect(held.getKey());
                     assertEquals(2, subscribed.lastSeq(), subscribed::toString);
@@ -86,7 +90,8 @@ class ShutdownIT {
                 }
             }
             // and one that certainly missed it: the message from right before the stop is replayed
-            try (ResumingReader reader = new ResumingReader(api, room, alice, "resuming after seq 1").startingAfter(1)) {
+            try (ResumingReader reader =
+                    new ResumingReader(api, room, alice, "resuming after seq 1").startingAfter(1)) {
                 Subscribed subscribed = reader.connect(SubscribeStyle.ROOM_PATH);
                 assertEquals(2, subscribed.lastSeq(), subscribed::toString);
                 assertTrue(subscribed.recovered(), subscribed::toString);
@@ -96,8 +101,10 @@ class ShutdownIT {
                 ChatIT.assertSameMessage(lastWord, reader.messages().get(0));
                 assertEquals(1, reader.replayed(), "it came as a replay");
             }
-            LOG.log(System.Logger.Level.INFO, "before the stop the sockets held up to " + heldBeforeTheStop
-                    + "; after the restart each resumed to seq 2");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "before the stop the sockets held up to " + heldBeforeTheStop
+                            + "; after the restart each resumed to seq 2");
         }
     }
 }

@@ -144,9 +144,12 @@ class StreamsIT {
         assertEquals("2", first.lastEventId());
         first.close();
 
-        List<JsonObject> missed = List.of(rest.post(alice, room, "m3"), rest.post(alice, room, "m4"), rest.post(alice, room, "m5"));
+        List<JsonObject> missed =
+                List.of(rest.post(alice, room, "m3"), rest.post(alice, room, "m4"), rest.post(alice, room, "m5"));
 
-        SseClient again = open(SseClient.to(api, "/rooms/" + room + "/events").bearer(bob.token()).lastEventId(second.id()));
+        SseClient again = open(SseClient.to(api, "/rooms/" + room + "/events")
+                .bearer(bob.token())
+                .lastEventId(second.id()));
         assertEquals(200, again.status(), again::body);
         assertSubscribed(again.next("subscribed"), room, 5, true, 3);
         for (JsonObject expected : missed) {
@@ -157,7 +160,9 @@ class StreamsIT {
         again.assertNothing(QUIET, NOISE);
 
         // a Last-Event-ID at the head replays nothing and is recovered
-        SseClient atHead = open(SseClient.to(api, "/rooms/" + room + "/events").bearer(bob.token()).lastEventId(6));
+        SseClient atHead = open(SseClient.to(api, "/rooms/" + room + "/events")
+                .bearer(bob.token())
+                .lastEventId(6));
         assertSubscribed(atHead.next("subscribed"), room, 6, true, 0);
         JsonObject seventh = rest.post(alice, room, "m7");
         assertMessageEvent(atHead.next("message", WAIT, NOISE), seventh);
@@ -204,7 +209,9 @@ class StreamsIT {
         }
 
         // since=1: one more than the limit is missing; nothing is replayed, live messages follow
-        SseClient beyond = open(SseClient.to(api, "/rooms/" + room + "/events").bearer(bob.token()).lastEventId(1));
+        SseClient beyond = open(SseClient.to(api, "/rooms/" + room + "/events")
+                .bearer(bob.token())
+                .lastEventId(1));
         assertSubscribed(beyond.next("subscribed"), room, total, false, 0);
         JsonObject live = rest.post(dave, room, "after the gap");
         assertMessageEvent(beyond.next("message", WAIT, NOISE), live);
@@ -228,10 +235,16 @@ class StreamsIT {
         String badSignature = parts[0] + "." + parts[1] + ".AAAA";
         List<SseClient.Dial> refused = List.of(
                 SseClient.to(api, "/rooms/" + room + "/events").as("no token"),
-                SseClient.to(api, "/rooms/" + room + "/events").bearer("not-a-token").as("garbage bearer"),
-                SseClient.to(api, "/rooms/" + room + "/events").bearer(badSignature).as("bad signature"),
-                SseClient.to(api, "/rooms/" + room + "/events?token=not-a-token").as("garbage query token"),
-                SseClient.to(api, "/rooms/" + room + "/events?token=" + badSignature).as("bad query signature"));
+                SseClient.to(api, "/rooms/" + room + "/events")
+                        .bearer("not-a-token")
+                        .as("garbage bearer"),
+                SseClient.to(api, "/rooms/" + room + "/events")
+                        .bearer(badSignature)
+                        .as("bad signature"),
+                SseClient.to(api, "/rooms/" + room + "/events?token=not-a-token")
+                        .as("garbage query token"),
+                SseClient.to(api, "/rooms/" + room + "/events?token=" + badSignature)
+                        .as("bad query signature"));
         for (SseClient.Dial dial : refused) {
             SseClient s = open(dial);
             assertProblem(401, s);
@@ -329,7 +342,9 @@ class StreamsIT {
     }
 
     SseClient stream(User user, long room, String query) {
-        return open(SseClient.to(api, "/rooms/" + room + "/events" + query).bearer(user.token()).as(user.name()));
+        return open(SseClient.to(api, "/rooms/" + room + "/events" + query)
+                .bearer(user.token())
+                .as(user.name()));
     }
 
     SseClient open(SseClient.Dial dial) {

@@ -65,12 +65,16 @@ class RoomsIT {
 
         var members = api.get("/rooms/" + id + "/members", bob.token());
         assertEquals(200, members.status(), members::toString);
-        assertEquals(List.of(alice.name(), bob.name()), members.array().stream()
-                .map(m -> m.asJsonObject().getString("username")).toList());
+        assertEquals(
+                List.of(alice.name(), bob.name()),
+                members.array().stream()
+                        .map(m -> m.asJsonObject().getString("username"))
+                        .toList());
         assertEquals("owner", members.array().getJsonObject(0).getString("role"));
         assertEquals("member", members.array().getJsonObject(1).getString("role"));
 
-        assertEquals(204, api.delete("/rooms/" + id + "/members/me", bob.token()).status());
+        assertEquals(
+                204, api.delete("/rooms/" + id + "/members/me", bob.token()).status());
         assertEquals(1, api.get("/rooms/" + id, alice.token()).json().getInt("member_count"));
         var post = api.post("/rooms/" + id + "/messages", "{\"content\":\"after leaving\"}", bob.token());
         assertEquals(403, post.status(), post::toString);
@@ -79,7 +83,9 @@ class RoomsIT {
     @Test
     void privateRoomsAreInvisibleToOutsiders() {
         long id = api.post("/rooms", "{\"name\":\"Secret\",\"visibility\":\"private\"}", alice.token())
-                .json().getJsonNumber("id").longValue();
+                .json()
+                .getJsonNumber("id")
+                .longValue();
 
         assertEquals(404, api.get("/rooms/" + id, bob.token()).status());
         assertEquals(404, api.get("/rooms/" + id + "/members", bob.token()).status());
@@ -97,20 +103,30 @@ class RoomsIT {
         var added = api.post("/rooms/" + id + "/members", "{\"username\":\"" + bob.name() + "\"}", alice.token());
         assertEquals(201, added.status(), added::toString);
         assertEquals(bob.name(), added.json().getString("username"));
-        assertEquals(200, api.post("/rooms/" + id + "/members", "{\"username\":\"" + bob.name() + "\"}", alice.token()).status());
+        assertEquals(
+                200,
+                api.post("/rooms/" + id + "/members", "{\"username\":\"" + bob.name() + "\"}", alice.token())
+                        .status());
         assertEquals("private", api.get("/rooms/" + id, bob.token()).json().getString("visibility"));
-        assertEquals(201, api.post("/rooms/" + id + "/messages", "{\"content\":\"now I am in\"}", bob.token()).status());
+        assertEquals(
+                201,
+                api.post("/rooms/" + id + "/messages", "{\"content\":\"now I am in\"}", bob.token())
+                        .status());
 
         Users.User carol = Users.create(api, "carol");
         var notOwner = api.post("/rooms/" + id + "/members", "{\"username\":\"" + carol.name() + "\"}", bob.token());
         assertEquals(403, notOwner.status(), notOwner::toString);
-        var unknownUser = api.post("/rooms/" + id + "/members", "{\"username\":\"" + Users.unique("ghost") + "\"}", alice.token());
+        var unknownUser = api.post(
+                "/rooms/" + id + "/members", "{\"username\":\"" + Users.unique("ghost") + "\"}", alice.token());
         assertEquals(404, unknownUser.status(), unknownUser::toString);
     }
 
     @Test
     void nonMembersMayNotPostAndNothingIsStored() {
-        long id = api.post("/rooms", "{\"name\":\"Members only\"}", alice.token()).json().getJsonNumber("id").longValue();
+        long id = api.post("/rooms", "{\"name\":\"Members only\"}", alice.token())
+                .json()
+                .getJsonNumber("id")
+                .longValue();
         var refused = api.post("/rooms/" + id + "/messages", "{\"content\":\"drive-by\"}", bob.token());
         assertEquals(403, refused.status(), refused::toString);
         assertEquals("application/problem+json", refused.contentType());
@@ -123,8 +139,12 @@ class RoomsIT {
     @Test
     void roomInputIsChecked() {
         assertEquals(400, api.post("/rooms", "{\"name\":\"  \"}", alice.token()).status());
-        assertEquals(400, api.post("/rooms", "{\"name\":\"x\",\"visibility\":\"secret\"}", alice.token()).status());
-        assertEquals(400, api.post("/rooms", "{\"name\":[\"x\"]}", alice.token()).status());
+        assertEquals(
+                400,
+                api.post("/rooms", "{\"name\":\"x\",\"visibility\":\"secret\"}", alice.token())
+                        .status());
+        assertEquals(
+                400, api.post("/rooms", "{\"name\":[\"x\"]}", alice.token()).status());
         assertEquals(404, api.get("/rooms/99999999", alice.token()).status());
         assertEquals(404, api.get("/rooms/not-a-number", alice.token()).status());
         var leaveUnknown = api.delete("/rooms/99999999/members/me", alice.token());
@@ -134,19 +154,29 @@ class RoomsIT {
 
     @Test
     void anOwnerWhoLeavesHandsTheRoomOn() {
-        long id = api.post("/rooms", "{\"name\":\"Handover\"}", alice.token()).json().getJsonNumber("id").longValue();
+        long id = api.post("/rooms", "{\"name\":\"Handover\"}", alice.token())
+                .json()
+                .getJsonNumber("id")
+                .longValue();
         api.put("/rooms/" + id + "/members/me", bob.token());
         api.delete("/rooms/" + id + "/members/me", alice.token());
         var members = api.get("/rooms/" + id + "/members", bob.token()).array();
         assertEquals(1, members.size());
         assertEquals("owner", members.getJsonObject(0).getString("role"));
-        assertEquals(bob.id(), api.get("/rooms/" + id, bob.token()).json().getJsonNumber("owner_id").longValue());
+        assertEquals(
+                bob.id(),
+                api.get("/rooms/" + id, bob.token())
+                        .json()
+                        .getJsonNumber("owner_id")
+                        .longValue());
     }
 
     static JsonObject find(Api.Reply rooms, long id) {
         assertEquals(200, rooms.status(), rooms::toString);
-        return rooms.array().stream().map(v -> v.asJsonObject())
+        return rooms.array().stream()
+                .map(v -> v.asJsonObject())
                 .filter(r -> r.getJsonNumber("id").longValue() == id)
-                .findFirst().orElseThrow(() -> new AssertionError("room " + id + " not listed: " + rooms));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("room " + id + " not listed: " + rooms));
     }
 }

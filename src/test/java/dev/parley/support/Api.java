@@ -59,7 +59,8 @@ public final class Api {
     }
 
     public Reply post(String path, String json, String token) {
-        return send(request(path, token).header("Content-Type", "application/json")
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -79,8 +80,13 @@ public final class Api {
             // elsewhere can recycle the request objects of one in flight, which then fails with an
             // HTML 500 before Parley's code runs. Counted and retried once, never hidden twice.
             CONTAINER_CRASHES.incrementAndGet();
-            LOG.warning(() -> "container error page for " + built.method() + " " + built.uri().getPath()
-                    + " (payara/Payara#5432), retrying once: " + first.body().lines().filter(l -> l.contains("Exception")).findFirst().orElse(""));
+            LOG.warning(() -> "container error page for " + built.method() + " "
+                    + built.uri().getPath() + " (payara/Payara#5432), retrying once: "
+                    + first.body()
+                            .lines()
+                            .filter(l -> l.contains("Exception"))
+                            .findFirst()
+                            .orElse(""));
             return exchange(built);
         }
         return first;

@@ -50,7 +50,7 @@ public class Browsers implements BeforeAllCallback {
         options.setBinary(CHROMIUM);
         options.addArguments(
                 "--headless=new",
-                "--no-sandbox",                 // the tests run as root
+                "--no-sandbox", // the tests run as root
                 "--disable-dev-shm-usage",
                 "--disable-gpu",
                 "--window-size=" + width + "," + height,

@@ -68,8 +68,7 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /** How the connection ended: the close frame's code and reason, or 1006 when none came. */
-    public record Closure(int code, String reason) {
-    }
+    public record Closure(int code, String reason) {}
 
     /** Starts a connection to {@code pathAndQuery} (e.g. {@code /ws/chat/8?since=3}) below the deployment. */
     public static Dial to(Api api, String pathAndQuery) {
@@ -149,7 +148,9 @@ public final class ChatClient implements AutoCloseable {
                 }
             }
             try {
-                return token == null ? "anonymous" : String.valueOf(TestKeys.claims(token).get("upn"));
+                return token == null
+                        ? "anonymous"
+                        : String.valueOf(TestKeys.claims(token).get("upn"));
             } catch (RuntimeException notAToken) {
                 return "bad-token";
             }
@@ -270,7 +271,8 @@ public final class ChatClient implements AutoCloseable {
         return rawFrame(api, pathAndQuery, bearer, announced, payload, "a frame announcing " + announced + " bytes");
     }
 
-    private static int rawFrame(Api api, String pathAndQuery, String bearer, long announced, byte[] payload, String what) {
+    private static int rawFrame(
+            Api api, String pathAndQuery, String bearer, long announced, byte[] payload, String what) {
         URI uri = URI.create(api.wsBase() + pathAndQuery);
         if (!"127.0.0.1".equals(uri.getHost())) {
             throw new IllegalArgumentException("tests only connect to 127.0.0.1, not " + uri.getHost());
@@ -281,7 +283,8 @@ public final class ChatClient implements AutoCloseable {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             byte[] nonce = new byte[16];
             RANDOM.nextBytes(nonce);
-            String request = "GET " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()) + " HTTP/1.1\r\n"
+            String request = "GET " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                    + " HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:" + uri.getPort() + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
@@ -319,7 +322,8 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private static void writeMaskedFrame(OutputStream out, int opcode, long announced, byte[] payload) throws IOException {
+    private static void writeMaskedFrame(OutputStream out, int opcode, long announced, byte[] payload)
+            throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write(0x80 | opcode);
         if (announced < 126) {
@@ -391,8 +395,8 @@ public final class ChatClient implements AutoCloseable {
             JsonObject frame = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             String expected = "expected " + types + " (may skip " + Arrays.toString(mayskip) + ") within " + timeout;
             if (frame == null) {
-                throw new AssertionError(label + ": " + expected + ", got only " + found.values()
-                        + " and skipped " + skipped + closedNote());
+                throw new AssertionError(label + ": " + expected + ", got only " + found.values() + " and skipped "
+                        + skipped + closedNote());
             }
             String type = type(frame);
             if (types.contains(type) && !found.containsKey(type)) {
@@ -400,7 +404,8 @@ public final class ChatClient implements AutoCloseable {
             } else if (Arrays.asList(mayskip).contains(type)) {
                 skipped.add(frame);
             } else {
-                throw new AssertionError(label + ": " + expected + ", got " + frame + " (after " + found.values() + ")");
+                throw new AssertionError(
+                        label + ": " + expected + ", got " + frame + " (after " + found.values() + ")");
             }
         }
         return found;
@@ -418,7 +423,8 @@ public final class ChatClient implements AutoCloseable {
         while (true) {
             JsonObject frame = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (frame == null) {
-                throw new AssertionError(label + ": expected a pong within " + WAIT + ", got only " + before + closedNote());
+                throw new AssertionError(
+                        label + ": expected a pong within " + WAIT + ", got only " + before + closedNote());
             }
             if ("pong".equals(type(frame))) {
                 return before;
@@ -457,7 +463,8 @@ public final class ChatClient implements AutoCloseable {
 
     public static String type(JsonObject frame) {
         return frame.containsKey("type") && frame.get("type").getValueType() == JsonValue.ValueType.STRING
-                ? frame.getString("type") : "(no type)";
+                ? frame.getString("type")
+                : "(no type)";
     }
 
     private JsonObject poll(Duration timeout) {
@@ -504,8 +511,9 @@ public final class ChatClient implements AutoCloseable {
         try {
             return closure.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError(label + ": expected the connection to close within " + timeout
-                    + "; frames meanwhile: " + drain(), e);
+            throw new AssertionError(
+                    label + ": expected the connection to close within " + timeout + "; frames meanwhile: " + drain(),
+                    e);
         } catch (ExecutionException e) {
             throw new AssertionError(e.getCause());
         } catch (InterruptedException e) {

@@ -55,8 +55,10 @@ public final class ChatPage implements AutoCloseable {
 
     /** Waits, polling often, until {@code condition} gives something other than null or false. */
     public <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).withMessage(what)
-                .ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50))
+                .withMessage(what)
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Clicks what {@code where} finds, finding it again if a live update re-drew it meanwhile. */
@@ -75,7 +77,8 @@ public final class ChatPage implements AutoCloseable {
 
     public WebElement button(String text) {
         return driver.findElements(By.xpath("//button[normalize-space()='" + text + "']")).stream()
-                .filter(WebElement::isDisplayed).findFirst()
+                .filter(WebElement::isDisplayed)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no visible button " + text));
     }
 
@@ -101,7 +104,8 @@ public final class ChatPage implements AutoCloseable {
     public void createRoom(String name, boolean isPrivate) {
         unfold("New room");
         field("Room name").sendKeys(name);
-        driver.findElement(By.xpath("//label[normalize-space()='" + (isPrivate ? "Private" : "Public") + "']/input")).click();
+        driver.findElement(By.xpath("//label[normalize-space()='" + (isPrivate ? "Private" : "Public") + "']/input"))
+                .click();
         button("Create room").click();
         awaitRoomTitle(name);
     }
@@ -117,18 +121,27 @@ public final class ChatPage implements AutoCloseable {
 
     public void joinPublicRoom(String name) {
         unfold("Browse public rooms");
-        WebElement join = await("a Join button for " + name,
-                d -> d.findElements(By.cssSelector("#public-rooms button[aria-label='Join " + name + "']"))
-                        .stream().findFirst().orElse(null));
+        WebElement join = await(
+                "a Join button for " + name,
+                d -> d.findElements(By.cssSelector("#public-rooms button[aria-label='Join " + name + "']")).stream()
+                        .findFirst()
+                        .orElse(null));
         join.click();
         awaitRoomTitle(name);
     }
 
     /** Waits for a room in the user's list (it may arrive by a room_added frame) and opens it. */
     public void openRoom(String title) {
-        await("room " + title + " listed", d -> d.findElements(By.xpath(
-                "//ul[@id='my-rooms']//button[.//span[@class='room-name' and text()='" + title + "']]"))
-                .stream().findFirst().orElse(null)).click();
+        await(
+                        "room " + title + " listed",
+                        d -> d
+                                .findElements(
+                                        By.xpath("//ul[@id='my-rooms']//button[.//span[@class='room-name' and text()='"
+                                                + title + "']]"))
+                                .stream()
+                                .findFirst()
+                                .orElse(null))
+                .click();
         awaitRoomTitle(title);
     }
 
@@ -142,7 +155,9 @@ public final class ChatPage implements AutoCloseable {
     }
 
     public void awaitRoomTitle(String name) {
-        await("room " + name + " open", d -> name.equals(d.findElement(By.id("room-title")).getText()));
+        await(
+                "room " + name + " open",
+                d -> name.equals(d.findElement(By.id("room-title")).getText()));
         await("the composer enabled", d -> field("Message").isEnabled());
     }
 
@@ -164,8 +179,8 @@ public final class ChatPage implements AutoCloseable {
 
     public List<String> texts(String css) {
         @SuppressWarnings("unchecked")
-        List<String> texts = (List<String>) script(
-                "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css);
+        List<String> texts = (List<String>)
+                script("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css);
         return texts;
     }
 
@@ -212,7 +227,8 @@ public final class ChatPage implements AutoCloseable {
             driver.quit();
         } finally {
             try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException ignored) {
                 // a temp folder left behind is no reason to fail a test
             }

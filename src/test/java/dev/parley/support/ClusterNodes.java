@@ -38,7 +38,9 @@ public final class ClusterNodes {
     /** Starts a node named {@code name} (its log is target/cluster-it-NAME.log) without waiting for it. */
     public MicroProcess launch(String name) throws IOException {
         Path data = Files.createTempDirectory(build, "cluster-" + name);
-        List<String> jvm = new ArrayList<>(List.of("-Dparley.redis.uri=" + redisUri, "-Dparley.redis.prefix=" + prefix,
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Dparley.redis.uri=" + redisUri,
+                "-Dparley.redis.prefix=" + prefix,
                 "-Dparley.jwt.signing-key.location=" + key));
         jvm.addAll(extraJvm);
         return MicroProcess.launch(data, log(name), jvm, Map.of("PARLEY_DB_NAME", DATABASE), postgresOptions());
@@ -52,9 +54,16 @@ public final class ClusterNodes {
     public static List<String> postgresOptions() {
         Path config = Path.of(System.getProperty("parley.server.config", "server-config"));
         Path build = Path.of(System.getProperty("parley.build.dir", "target"));
-        return List.of("--nohazelcast", "--minhttpthreads", "16", "--maxhttpthreads", "64",
-                "--postbootcommandfile", config.resolve("payara-micro/postgres.asadmin").toString(),
-                "--addlibs", build.resolve("lib/postgresql.jar").toString());
+        return List.of(
+                "--nohazelcast",
+                "--minhttpthreads",
+                "16",
+                "--maxhttpthreads",
+                "64",
+                "--postbootcommandfile",
+                config.resolve("payara-micro/postgres.asadmin").toString(),
+                "--addlibs",
+                build.resolve("lib/postgresql.jar").toString());
     }
 
     private static void writeKey(Path file) throws IOException {
@@ -62,9 +71,13 @@ public final class ClusterNodes {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
-            Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                    + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+            Files.writeString(
+                    file,
+                    "-----BEGIN PRIVATE KEY-----\n"
+                            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                    .encodeToString(der)
+                            + "\n-----END PRIVATE KEY-----\n",
+                    StandardCharsets.US_ASCII);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

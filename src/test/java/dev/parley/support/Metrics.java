@@ -40,7 +40,8 @@ public final class Metrics {
 
     /** The JVM's used heap, in bytes. */
     public long usedHeapBytes() {
-        return (long) value("base", name -> name.equals("memory_usedHeap_bytes") || name.equals("base_memory_usedHeap_bytes"));
+        return (long) value(
+                "base", name -> name.equals("memory_usedHeap_bytes") || name.equals("base_memory_usedHeap_bytes"));
     }
 
     /**
@@ -53,7 +54,8 @@ public final class Metrics {
                 .timeout(Duration.ofSeconds(30))
                 .GET());
         if (reply.status() != 200) {
-            throw new AssertionError("GET " + PATH + "?scope=" + scope + " answered " + reply.status() + ": " + excerpt(reply.body()));
+            throw new AssertionError(
+                    "GET " + PATH + "?scope=" + scope + " answered " + reply.status() + ": " + excerpt(reply.body()));
         }
         for (String line : reply.body().split("\n")) {
             line = line.strip();

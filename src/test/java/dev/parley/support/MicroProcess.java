@@ -40,8 +40,9 @@ public final class MicroProcess implements AutoCloseable {
      * A server with its own environment additions (such as another PARLEY_DB_NAME) and its own
      * Payara Micro options in place of the test server's (such as the PostgreSQL post-boot file).
      */
-    public static MicroProcess start(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> env,
-            List<String> microOptions) throws IOException {
+    public static MicroProcess start(
+            Path dataDir, Path log, List<String> jvmOptions, Map<String, String> env, List<String> microOptions)
+            throws IOException {
         MicroProcess micro = launch(dataDir, log, jvmOptions, env, microOptions);
         try {
             micro.awaitReady(log);
@@ -54,16 +55,25 @@ public final class MicroProcess implements AutoCloseable {
     }
 
     /** Starts the process and returns at once, without waiting for the application. */
-    public static MicroProcess launch(Path dataDir, Path log, List<String> jvmOptions, Map<String, String> env,
-            List<String> microOptions) throws IOException {
+    public static MicroProcess launch(
+            Path dataDir, Path log, List<String> jvmOptions, Map<String, String> env, List<String> microOptions)
+            throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options("payara.cmdOptions"));
         // this server's own data folder wins over the shared one in payara.cmdOptions
         command.add("-Dparley.data.dir=" + dataDir);
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", System.getProperty("payara.microJar"), "--port", String.valueOf(port),
-                "--contextroot", "/", "--deploy", System.getProperty("parley.war")));
+        command.addAll(List.of(
+                "-jar",
+                System.getProperty("payara.microJar"),
+                "--port",
+                String.valueOf(port),
+                "--contextroot",
+                "/",
+                "--deploy",
+                System.getProperty("parley.war")));
         command.addAll(microOptions);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -74,10 +84,13 @@ public final class MicroProcess implements AutoCloseable {
 
     /** Waits until the application answers (a 401 on /api/me); fails if the process exits first. */
     public void awaitReady(Path log) {
-        await("Payara Micro on port " + api.base().getPort()).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+        await("Payara Micro on port " + api.base().getPort())
+                .atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; see " + log);
+                        throw new IllegalStateException(
+                                "Payara Micro exited with " + process.exitValue() + "; see " + log);
                     }
                     return ready();
                 });

@@ -15,5 +15,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(TestDatabase.class)
 @ExtendWith(ArquillianExtension.class)
-public @interface ParleyTest {
-}
+public @interface ParleyTest {}

@@ -20,8 +20,7 @@ public final class Posting {
     /** The longest one message may take, retries included. */
     public static final Duration BUDGET = Duration.ofSeconds(60);
 
-    private Posting() {
-    }
+    private Posting() {}
 
     /** The stored message, and how many 429s it took to get there. */
     public record Posted(JsonObject message, int status, int refusals) {
@@ -33,7 +32,8 @@ public final class Posting {
 
     /** One attempt, no retry. */
     public static Api.Reply attempt(Api api, Users.User sender, long room, String content, String clientId) {
-        JsonObject body = clientId == null ? frame("content", content) : frame("content", content, "client_id", clientId);
+        JsonObject body =
+                clientId == null ? frame("content", content) : frame("content", content, "client_id", clientId);
         return api.post("/rooms/" + room + "/messages", body.toString(), sender.token());
     }
 
@@ -45,7 +45,9 @@ public final class Posting {
             refusals.incrementAndGet();
             Duration retryAfter = Duration.ofSeconds(assertRateLimited(reply.get()));
             await(sender.name() + " posting " + clientId + " again after Retry-After " + retryAfter.toSeconds() + " s")
-                    .atMost(BUDGET).pollDelay(retryAfter).pollInterval(retryAfter)
+                    .atMost(BUDGET)
+                    .pollDelay(retryAfter)
+                    .pollInterval(retryAfter)
                     .until(() -> {
                         reply.set(attempt(api, sender, room, content, clientId));
                         if (reply.get().status() == 429) {

@@ -47,15 +47,25 @@ public final class RedisServer implements AutoCloseable {
     /** Starts the server (again, after {@link #stop}) on the same port and waits for its PONG. */
     public void startAgain() throws IOException {
         try {
-            process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no"))
+            process = new ProcessBuilder(List.of(
+                            "redis-server",
+                            "--port",
+                            String.valueOf(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException notInstalled) {
             Needs.missing("redis-server cannot be started (" + notInstalled.getMessage() + ")", notInstalled);
         }
-        await("redis-server on port " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        await("redis-server on port " + port)
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
                 .until(this::answers);
     }
 

@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class RestCalls {
 
     /** The fields a message carries on every path: REST answer, history, socket frame, SSE data. */
-    public static final List<String> MESSAGE_FIELDS = List.of("id", "room_id", "seq", "sender_id", "sender", "sender_name",
-            "content", "message_type", "client_id");
+    public static final List<String> MESSAGE_FIELDS = List.of(
+            "id", "room_id", "seq", "sender_id", "sender", "sender_name", "content", "message_type", "client_id");
 
     private final Api api;
 
@@ -66,14 +66,26 @@ public final class RestCalls {
     /** A registered, logged-in user with a display name of its own. */
     public static User registerNamed(Api api, String prefix, String displayName) {
         String name = Users.unique(prefix);
-        JsonObject body = Json.createObjectBuilder().add("username", name).add("password", Users.PASSWORD)
-                .add("display_name", displayName).build();
+        JsonObject body = Json.createObjectBuilder()
+                .add("username", name)
+                .add("password", Users.PASSWORD)
+                .add("display_name", displayName)
+                .build();
         var registered = api.post("/auth/register", body.toString(), null);
         assertEquals(201, registered.status(), registered::toString);
-        var login = api.post("/auth/login", Json.createObjectBuilder().add("username", name)
-                .add("password", Users.PASSWORD).build().toString(), null);
+        var login = api.post(
+                "/auth/login",
+                Json.createObjectBuilder()
+                        .add("username", name)
+                        .add("password", Users.PASSWORD)
+                        .build()
+                        .toString(),
+                null);
         assertEquals(200, login.status(), login::toString);
-        return new User(name, login.json().getString("token"), registered.json().getJsonNumber("id").longValue());
+        return new User(
+                name,
+                login.json().getString("token"),
+                registered.json().getJsonNumber("id").longValue());
     }
 
     // ---- rooms and memberships
@@ -114,7 +126,9 @@ public final class RestCalls {
     }
 
     public Api.Reply addMember(User by, long room, String username) {
-        return api.post("/rooms/" + room + "/members", Json.createObjectBuilder().add("username", username).build().toString(),
+        return api.post(
+                "/rooms/" + room + "/members",
+                Json.createObjectBuilder().add("username", username).build().toString(),
                 by.token());
     }
 
@@ -137,13 +151,16 @@ public final class RestCalls {
 
     /** The room as GET /rooms lists it for {@code user}, if it is listed. */
     public Optional<JsonObject> listed(User user, long room) {
-        return rooms(user).stream().filter(r -> r.getJsonNumber("id").longValue() == room).findFirst();
+        return rooms(user).stream()
+                .filter(r -> r.getJsonNumber("id").longValue() == room)
+                .findFirst();
     }
 
     /** The room's unread count in {@code user}'s GET /rooms. */
     public long unread(User user, long room) {
-        JsonObject listed = listed(user, room).orElseThrow(() -> new AssertionError("room " + room + " is not listed for "
-                + user.name() + ": " + rooms(user)));
+        JsonObject listed = listed(user, room)
+                .orElseThrow(() ->
+                        new AssertionError("room " + room + " is not listed for " + user.name() + ": " + rooms(user)));
         return listed.getJsonNumber("unread").longValue();
     }
 
@@ -154,7 +171,9 @@ public final class RestCalls {
         Map<String, Long> markers = new LinkedHashMap<>();
         for (JsonObject member : members.array().getValuesAs(JsonObject.class)) {
             assertTrue(member.containsKey("last_read_seq"), "every member shows a last_read_seq: " + members);
-            markers.put(member.getString("username"), member.getJsonNumber("last_read_seq").longValue());
+            markers.put(
+                    member.getString("username"),
+                    member.getJsonNumber("last_read_seq").longValue());
         }
         return markers;
     }
@@ -162,13 +181,18 @@ public final class RestCalls {
     public List<String> memberNames(long room, User asker) {
         var members = api.get("/rooms/" + room + "/members", asker.token());
         assertEquals(200, members.status(), members::toString);
-        return members.array().getValuesAs(JsonObject.class).stream().map(m -> m.getString("username")).sorted().toList();
+        return members.array().getValuesAs(JsonObject.class).stream()
+                .map(m -> m.getString("username"))
+                .sorted()
+                .toList();
     }
 
     // ---- messages
 
     public JsonObject post(User sender, long room, String content) {
-        var posted = api.post("/rooms/" + room + "/messages", Json.createObjectBuilder().add("content", content).build().toString(),
+        var posted = api.post(
+                "/rooms/" + room + "/messages",
+                Json.createObjectBuilder().add("content", content).build().toString(),
                 sender.token());
         assertEquals(201, posted.status(), posted::toString);
         return posted.json();
@@ -176,7 +200,9 @@ public final class RestCalls {
 
     /** POST /direct/{username}/messages. */
     public Api.Reply direct(User from, String to, String content) {
-        return api.post("/direct/" + to + "/messages", Json.createObjectBuilder().add("content", content).build().toString(),
+        return api.post(
+                "/direct/" + to + "/messages",
+                Json.createObjectBuilder().add("content", content).build().toString(),
                 from.token());
     }
 
@@ -207,8 +233,12 @@ public final class RestCalls {
     public Api.Reply edit(User user, long room, long seq, String content) {
         return api.send(api.request("/rooms/" + room + "/messages/" + seq, user.token())
                 .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(
-                        Json.createObjectBuilder().add("content", content).build().toString())));
+                .method(
+                        "PATCH",
+                        HttpRequest.BodyPublishers.ofString(Json.createObjectBuilder()
+                                .add("content", content)
+                                .build()
+                                .toString())));
     }
 
     /** DELETE /rooms/{id}/messages/{seq}. */
@@ -229,7 +259,8 @@ public final class RestCalls {
     // ---- checks
 
     public static long number(JsonObject o, String field) {
-        assertTrue(o.containsKey(field) && o.get(field).getValueType() == JsonValue.ValueType.NUMBER,
+        assertTrue(
+                o.containsKey(field) && o.get(field).getValueType() == JsonValue.ValueType.NUMBER,
                 "a number " + field + " in " + o);
         return o.getJsonNumber(field).longValue();
     }
@@ -262,10 +293,14 @@ public final class RestCalls {
     /** Both tell the same facts about one message (the SSE data may add a "type"). */
     public static void assertSameMessage(JsonObject expected, JsonObject actual) {
         for (String field : MESSAGE_FIELDS) {
-            assertEquals(expected.getOrDefault(field, JsonValue.NULL), actual.getOrDefault(field, JsonValue.NULL),
+            assertEquals(
+                    expected.getOrDefault(field, JsonValue.NULL),
+                    actual.getOrDefault(field, JsonValue.NULL),
                     field + ": expected " + expected + ", got " + actual);
         }
-        assertEquals(Instant.parse(expected.getString("timestamp")), Instant.parse(actual.getString("timestamp")),
+        assertEquals(
+                Instant.parse(expected.getString("timestamp")),
+                Instant.parse(actual.getString("timestamp")),
                 "timestamp: expected " + expected + ", got " + actual);
     }
 

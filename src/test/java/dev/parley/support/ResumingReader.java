@@ -25,7 +25,11 @@ public final class ResumingReader implements AutoCloseable {
     /** {@code limit} for REST paging: the largest page the API serves. */
     public static final int PAGE = 200;
 
-    private enum Source { REPLAYED, LIVE, PAGED }
+    private enum Source {
+        REPLAYED,
+        LIVE,
+        PAGED
+    }
 
     private final Api api;
     private final long room;
@@ -147,7 +151,8 @@ public final class ResumingReader implements AutoCloseable {
             if (left <= 0) {
                 break;
             }
-            JsonObject frame = socket.tryNext(Duration.ofNanos(Math.min(left, Duration.ofMillis(200).toNanos())));
+            JsonObject frame = socket.tryNext(
+                    Duration.ofNanos(Math.min(left, Duration.ofMillis(200).toNanos())));
             if (frame != null) {
                 taken += accept(frame) ? 1 : 0;
             } else if (socket.isClosed()) {
@@ -167,9 +172,11 @@ public final class ResumingReader implements AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError(label + ": holds up to seq " + lastSeq + ", expected seq " + seq + " within " + timeout);
+                throw new AssertionError(
+                        label + ": holds up to seq " + lastSeq + ", expected seq " + seq + " within " + timeout);
             }
-            JsonObject frame = socket.tryNext(Duration.ofNanos(Math.min(left, Duration.ofMillis(200).toNanos())));
+            JsonObject frame = socket.tryNext(
+                    Duration.ofNanos(Math.min(left, Duration.ofMillis(200).toNanos())));
             if (frame != null) {
                 accept(frame);
             } else if (socket.isClosed()) {
@@ -189,7 +196,8 @@ public final class ResumingReader implements AutoCloseable {
             if (left <= 0) {
                 throw new AssertionError(label + ": the connection did not close within " + timeout);
             }
-            JsonObject frame = socket.tryNext(Duration.ofNanos(Math.min(left, Duration.ofMillis(200).toNanos())));
+            JsonObject frame = socket.tryNext(
+                    Duration.ofNanos(Math.min(left, Duration.ofMillis(200).toNanos())));
             if (frame != null) {
                 accept(frame);
             } else if (socket.isClosed()) {
@@ -206,7 +214,8 @@ public final class ResumingReader implements AutoCloseable {
     public void assertCaughtUp() {
         for (JsonObject frame : socket().fence()) {
             if ("message".equals(ChatClient.type(frame))) {
-                throw new AssertionError(label + ": a message frame after seq " + lastSeq + " was expected to be the last: " + frame);
+                throw new AssertionError(
+                        label + ": a message frame after seq " + lastSeq + " was expected to be the last: " + frame);
             }
             accept(frame);
         }
@@ -232,7 +241,8 @@ public final class ResumingReader implements AutoCloseable {
             case "presence", "typing", "read", "pong" -> {
                 return false;
             }
-            default -> throw new AssertionError(label + ": unexpected frame while following room " + room + ": " + frame);
+            default ->
+                throw new AssertionError(label + ": unexpected frame while following room " + room + ": " + frame);
         }
     }
 
@@ -241,7 +251,8 @@ public final class ResumingReader implements AutoCloseable {
         assertEquals(room, message.getJsonNumber("room_id").longValue(), label + ": " + message);
         if (seq != lastSeq + 1) {
             throw new AssertionError(label + ": " + (seq <= lastSeq ? "a duplicate" : "a gap") + ": seq " + seq + " ("
-                    + source.name().toLowerCase() + ") after seq " + lastSeq + ", connection " + connects + ": " + message);
+                    + source.name().toLowerCase() + ") after seq " + lastSeq + ", connection " + connects + ": "
+                    + message);
         }
         if (firstSeq < 0) {
             firstSeq = seq;
@@ -250,7 +261,9 @@ public final class ResumingReader implements AutoCloseable {
         lastSeq = seq;
         switch (source) {
             case REPLAYED -> {
-                assertTrue(seq <= replayUpTo, label + ": a replayed message past the announced last_seq " + replayUpTo + ": " + message);
+                assertTrue(
+                        seq <= replayUpTo,
+                        label + ": a replayed message past the announced last_seq " + replayUpTo + ": " + message);
                 replayDue--;
                 replayed++;
             }
@@ -274,7 +287,8 @@ public final class ResumingReader implements AutoCloseable {
             }
             if (lastSeq < upTo && (lastSeq == before || !page.json().getBoolean("has_more"))) {
                 throw new AssertionError(label + ": REST paging after seq " + before + " stopped at seq " + lastSeq
-                        + ", short of last_seq " + upTo + " (has_more " + page.json().getBoolean("has_more") + ")");
+                        + ", short of last_seq " + upTo + " (has_more "
+                        + page.json().getBoolean("has_more") + ")");
             }
         }
     }
@@ -298,8 +312,8 @@ public final class ResumingReader implements AutoCloseable {
         List<Long> expected = LongStream.rangeClosed(from, to).boxed().toList();
         List<Long> seqs = seqs();
         if (!expected.equals(seqs)) {
-            throw new AssertionError(label + ": expected seqs " + from + ".." + to + ", holds " + seqs.size() + " messages: "
-                    + (seqs.isEmpty() ? "none" : seqs.get(0) + ".." + seqs.get(seqs.size() - 1)));
+            throw new AssertionError(label + ": expected seqs " + from + ".." + to + ", holds " + seqs.size()
+                    + " messages: " + (seqs.isEmpty() ? "none" : seqs.get(0) + ".." + seqs.get(seqs.size() - 1)));
         }
     }
 

@@ -10,8 +10,7 @@ import java.util.List;
 /** A room's stored messages over REST: the reference the sockets are checked against. */
 public final class RoomHistory {
 
-    private RoomHistory() {
-    }
+    private RoomHistory() {}
 
     /** Every stored message, ascending, paged forwards 200 at a time. */
     public static List<JsonObject> all(Api api, Users.User reader, long room) {
@@ -26,7 +25,8 @@ public final class RoomHistory {
         List<JsonObject> messages = new ArrayList<>();
         long cursor = after;
         while (cursor < upTo) {
-            Api.Reply page = api.get("/rooms/" + room + "/messages?after=" + cursor + "&limit=" + limit, reader.token());
+            Api.Reply page =
+                    api.get("/rooms/" + room + "/messages?after=" + cursor + "&limit=" + limit, reader.token());
             assertEquals(200, page.status(), page::toString);
             List<JsonObject> batch = page.json().getJsonArray("messages").getValuesAs(JsonObject.class);
             assertTrue(batch.size() <= limit, "a page of " + batch.size() + " for limit " + limit);

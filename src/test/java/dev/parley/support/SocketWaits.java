@@ -22,12 +22,12 @@ public final class SocketWaits {
     /** Frames a test may meet at almost any point without their being its subject. */
     public static final List<String> NOISE = List.of("presence", "typing", "read");
 
-    private SocketWaits() {
-    }
+    private SocketWaits() {}
 
     /** A socket on {@code /ws/chat/{room}}: past its connected and subscribed frames, with an empty queue. */
     public static ChatClient roomSocket(Api api, User user, long room) {
-        ChatClient client = ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
+        ChatClient client =
+                ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
         try {
             connected(client, user);
             JsonObject subscribed = client.next("subscribed", ChatClient.WAIT, NOISE.toArray(String[]::new));
@@ -45,7 +45,8 @@ public final class SocketWaits {
      * connected frame. What else it receives at open is the caller's to check.
      */
     public static ChatClient multiplexed(Api api, User user, String query) {
-        ChatClient client = ChatClient.to(api, "/ws/chat" + query).bearer(user.token()).open();
+        ChatClient client =
+                ChatClient.to(api, "/ws/chat" + query).bearer(user.token()).open();
         try {
             connected(client, user);
             return client;
@@ -65,8 +66,9 @@ public final class SocketWaits {
         List<String> allowed = ignorable.length == 0 ? NOISE : Arrays.asList(ignorable);
         List<JsonObject> before = client.fence();
         for (JsonObject frame : before) {
-            assertTrue(allowed.contains(ChatClient.type(frame)), client + ": unexpected frame " + frame + " (allowed: "
-                    + allowed + ")");
+            assertTrue(
+                    allowed.contains(ChatClient.type(frame)),
+                    client + ": unexpected frame " + frame + " (allowed: " + allowed + ")");
         }
         return before;
     }
@@ -84,7 +86,8 @@ public final class SocketWaits {
             try {
                 frame = client.next(Duration.ofNanos(Math.max(1, left)));
             } catch (AssertionError none) {
-                throw new AssertionError(client + ": expected " + what + " within " + timeout + ", got only " + seen, none);
+                throw new AssertionError(
+                        client + ": expected " + what + " within " + timeout + ", got only " + seen, none);
             }
             seen.add(frame);
             if (last.test(frame)) {
@@ -125,13 +128,15 @@ public final class SocketWaits {
 
     /** A {@code message} frame of {@code room} with {@code content}. */
     public static Predicate<JsonObject> message(long room, String content) {
-        return frame -> inRoom("message", room).test(frame) && frame.get("content") instanceof jakarta.json.JsonString s
+        return frame -> inRoom("message", room).test(frame)
+                && frame.get("content") instanceof jakarta.json.JsonString s
                 && content.equals(s.getString());
     }
 
     /** A {@code room_added} frame for {@code room}. */
     public static Predicate<JsonObject> roomAdded(long room) {
-        return frame -> "room_added".equals(ChatClient.type(frame)) && frame.get("room") instanceof JsonObject r
+        return frame -> "room_added".equals(ChatClient.type(frame))
+                && frame.get("room") instanceof JsonObject r
                 && number(r, "id") == room;
     }
 
@@ -143,7 +148,9 @@ public final class SocketWaits {
     /** A number field, or -1 when it is missing or not a number: for predicates that must not throw. */
     public static long number(JsonObject o, String field) {
         JsonValue value = o.get(field);
-        return value != null && value.getValueType() == JsonValue.ValueType.NUMBER ? o.getJsonNumber(field).longValue() : -1;
+        return value != null && value.getValueType() == JsonValue.ValueType.NUMBER
+                ? o.getJsonNumber(field).longValue()
+                : -1;
     }
 
     public static String string(JsonObject o, String field) {

@@ -182,8 +182,9 @@ public final class SseClient implements AutoCloseable {
             } catch (IOException ignored) {
                 // closing is all we can do
             }
-            throw new AssertionError(label + ": a refusal's body did not end within " + WAIT
-                    + " (a stream where none was expected?)", e);
+            throw new AssertionError(
+                    label + ": a refusal's body did not end within " + WAIT + " (a stream where none was expected?)",
+                    e);
         } catch (ExecutionException e) {
             throw new AssertionError(label + ": reading the body failed", e.getCause());
         } catch (InterruptedException e) {
@@ -267,7 +268,10 @@ public final class SseClient implements AutoCloseable {
                         lastEventId = value;
                     }
                     case "event" -> type = value;
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                    case "data" ->
+                        data = data == null
+                                ? new StringBuilder(value)
+                                : data.append('\n').append(value);
                     default -> {
                         // retry and unknown fields: ignored, as EventSource does
                     }
@@ -302,7 +306,8 @@ public final class SseClient implements AutoCloseable {
         List<Event> skipped = new ArrayList<>();
         while (true) {
             Event event = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            String expected = "expected an event " + type + " (may skip " + Arrays.toString(mayskip) + ") within " + timeout;
+            String expected =
+                    "expected an event " + type + " (may skip " + Arrays.toString(mayskip) + ") within " + timeout;
             if (event == null) {
                 throw new AssertionError(label + ": " + expected + ", got none; skipped " + skipped + endedNote());
             }
@@ -310,7 +315,8 @@ public final class SseClient implements AutoCloseable {
                 return event;
             }
             if (!Arrays.asList(mayskip).contains(event.type())) {
-                throw new AssertionError(label + ": " + expected + ", got " + event + " (after skipping " + skipped + ")");
+                throw new AssertionError(
+                        label + ": " + expected + ", got " + event + " (after skipping " + skipped + ")");
             }
             skipped.add(event);
         }

@@ -33,12 +33,16 @@ public enum SubscribeStyle {
      * {@code subscribed} frame is next, see {@link Subscribed#read}.
      */
     public ChatClient open(Api api, Users.User user, long room, Long since) {
-        ChatClient client = ChatClient.to(api, pathAndQuery(room, since)).bearer(user.token()).open();
+        ChatClient client = ChatClient.to(api, pathAndQuery(room, since))
+                .bearer(user.token())
+                .open();
         JsonObject connected = client.next("connected");
         assertEquals(user.name(), connected.getJsonObject("user").getString("username"), connected::toString);
         if (this == SUBSCRIBE_FRAME) {
-            client.send(since == null ? frame("type", "subscribe", "room_id", room)
-                    : frame("type", "subscribe", "room_id", room, "since", since));
+            client.send(
+                    since == null
+                            ? frame("type", "subscribe", "room_id", room)
+                            : frame("type", "subscribe", "room_id", room, "since", since));
         }
         return client;
     }

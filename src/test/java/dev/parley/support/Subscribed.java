@@ -12,11 +12,15 @@ public record Subscribed(long roomId, long lastSeq, boolean recovered, int repla
     public static Subscribed of(JsonObject frame) {
         assertEquals("subscribed", ChatClient.type(frame), frame::toString);
         try {
-            return new Subscribed(frame.getJsonNumber("room_id").longValue(), frame.getJsonNumber("last_seq").longValue(),
-                    frame.getBoolean("recovered"), frame.getInt("replayed"), frame);
+            return new Subscribed(
+                    frame.getJsonNumber("room_id").longValue(),
+                    frame.getJsonNumber("last_seq").longValue(),
+                    frame.getBoolean("recovered"),
+                    frame.getInt("replayed"),
+                    frame);
         } catch (RuntimeException missingOrWrongType) {
-            throw new AssertionError("a subscribed frame needs room_id, last_seq, recovered and replayed: " + frame,
-                    missingOrWrongType);
+            throw new AssertionError(
+                    "a subscribed frame needs room_id, last_seq, recovered and replayed: " + frame, missingOrWrongType);
         }
     }
 

@@ -46,11 +46,14 @@ public class TestDatabase implements BeforeAllCallback {
             throw new IllegalArgumentException("the database name must be a plain identifier: " + name);
         }
         try (Connection admin = DriverManager.getConnection(
-                "jdbc:postgresql://" + host + ":" + port + "/postgres?connectTimeout=5", user, env("PARLEY_DB_PASSWORD", ""))) {
+                "jdbc:postgresql://" + host + ":" + port + "/postgres?connectTimeout=5",
+                user,
+                env("PARLEY_DB_PASSWORD", ""))) {
             admin.createStatement().execute("drop database if exists " + name + " with (force)");
             admin.createStatement().execute("create database " + name);
         } catch (SQLException unreachable) {
-            Needs.missing("PostgreSQL at " + host + ":" + port + " is not reachable (" + unreachable.getMessage() + ")",
+            Needs.missing(
+                    "PostgreSQL at " + host + ":" + port + " is not reachable (" + unreachable.getMessage() + ")",
                     unreachable);
         }
     }

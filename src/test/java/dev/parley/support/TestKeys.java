@@ -21,8 +21,7 @@ import java.util.Map;
 /** The signing key the test server generated in its data folder, for forging test tokens. */
 public final class TestKeys {
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     public static Path dataDir() {
         return Path.of(System.getProperty("parley.test.data.dir", "target/it-data"));
@@ -30,7 +29,8 @@ public final class TestKeys {
 
     public static RSAPrivateCrtKey privateKey() throws Exception {
         String pem = Files.readString(dataDir().resolve("keys/jwt-signing-key.pem"), StandardCharsets.US_ASCII);
-        byte[] der = Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        byte[] der = Base64.getDecoder()
+                .decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
         return (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
     }
 
@@ -38,8 +38,10 @@ public final class TestKeys {
         RSAPrivateCrtKey key = privateKey();
         var publicKey = KeyFactory.getInstance("RSA")
                 .generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(publicKey.getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(publicKey.getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
     }
 
     /** A token's claims, decoded without checking anything. */

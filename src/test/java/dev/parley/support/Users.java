@@ -9,8 +9,7 @@ public final class Users {
 
     public static final String PASSWORD = "correct horse battery";
 
-    private Users() {
-    }
+    private Users() {}
 
     public static String unique(String prefix) {
         return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -27,11 +26,14 @@ public final class Users {
 
     public static User create(Api api, String prefix) {
         String name = unique(prefix);
-        var registered = api.post("/auth/register",
-                "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        var registered =
+                api.post("/auth/register", "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null);
         assertEquals(201, registered.status(), registered::toString);
         var login = api.post("/auth/login", "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null);
         assertEquals(200, login.status(), login::toString);
-        return new User(name, login.json().getString("token"), registered.json().getJsonNumber("id").longValue());
+        return new User(
+                name,
+                login.json().getString("token"),
+                registered.json().getJsonNumber("id").longValue());
     }
 }

@@ -132,15 +132,20 @@ class WebClientIT {
     void aCutSocketShowsReconnectingThenExactlyTheMissedMessagesInOrder() {
         bob.networkLost();
         bob.awaitState("Reconnecting");
-        List<String> burst = IntStream.rangeClosed(1, 20).mapToObj(i -> "burst " + i).toList();
+        List<String> burst =
+                IntStream.rangeClosed(1, 20).mapToObj(i -> "burst " + i).toList();
         burst.forEach(alice::send);
-        alice.await("alice's 20 stored", d -> alice.messages().containsAll(burst) && alice.pending().isEmpty());
+        alice.await(
+                "alice's 20 stored",
+                d -> alice.messages().containsAll(burst) && alice.pending().isEmpty());
         assertTrue(bob.messages().stream().noneMatch(burst::contains), "bob was offline: " + bob.messages());
 
         bob.networkBack();
         bob.awaitState("Online");
         bob.await("the 20 at bob", d -> bob.messages().containsAll(burst));
-        assertEquals(burst, bob.messages().stream().filter(m -> m.startsWith("burst ")).toList());
+        assertEquals(
+                burst,
+                bob.messages().stream().filter(m -> m.startsWith("burst ")).toList());
         assertEquals(alice.messages(), bob.messages());
 
         // the same after the socket itself is closed under the page: it reconnects on its own
@@ -163,18 +168,24 @@ class WebClientIT {
         bob.networkBack();
         bob.awaitState("Online");
         alice.awaitMessage("written offline");
-        bob.await("no longer pending", d -> bob.pending().isEmpty() && bob.messages().contains("written offline"));
-        assertEquals(1, alice.messages().stream().filter("written offline"::equals).count(), alice.messages()::toString);
+        bob.await(
+                "no longer pending",
+                d -> bob.pending().isEmpty() && bob.messages().contains("written offline"));
+        assertEquals(
+                1, alice.messages().stream().filter("written offline"::equals).count(), alice.messages()::toString);
         assertEquals(alice.messages(), bob.messages());
     }
 
     @Test
     @Order(5)
     void markupInAMessageIsShownAsText() {
-        String markup = "<script>window.parleyRan = true</script><b>bold?</b><img src=x onerror=\"window.parleyRan = true\">";
+        String markup =
+                "<script>window.parleyRan = true</script><b>bold?</b><img src=x onerror=\"window.parleyRan = true\">";
         alice.send(markup);
         bob.awaitMessage(markup);
-        assertTrue(bob.driver().findElements(By.cssSelector("#messages b, #messages script, #messages img")).isEmpty());
+        assertTrue(bob.driver()
+                .findElements(By.cssSelector("#messages b, #messages script, #messages img"))
+                .isEmpty());
         assertNull(bob.script("return window.parleyRan"));
         assertNull(alice.script("return window.parleyRan"));
     }
@@ -188,7 +199,8 @@ class WebClientIT {
         var created = api.post("/rooms", "{\"name\":\"" + history + "\"}", carol.token());
         assertEquals(201, created.status(), created::toString);
         historyRoom = created.json().getJsonNumber("id").longValue();
-        List<String> written = IntStream.rangeClosed(1, 120).mapToObj(i -> "old " + i).toList();
+        List<String> written =
+                IntStream.rangeClosed(1, 120).mapToObj(i -> "old " + i).toList();
         written.forEach(content -> postAsCarol(api, content));
 
         bob.joinPublicRoom(history);
@@ -207,18 +219,21 @@ class WebClientIT {
         Api api = new Api(url);
         bob.networkLost();
         bob.awaitState("Reconnecting");
-        List<String> missed = IntStream.rangeClosed(1, 130).mapToObj(i -> "missed " + i).toList();
+        List<String> missed =
+                IntStream.rangeClosed(1, 130).mapToObj(i -> "missed " + i).toList();
         missed.forEach(content -> postAsCarol(api, content));
         bob.networkBack();
         bob.awaitState("Online");
         bob.await("the 130 at bob", d -> bob.messages().containsAll(missed));
-        List<String> all = new ArrayList<>(IntStream.rangeClosed(1, 120).mapToObj(i -> "old " + i).toList());
+        List<String> all = new ArrayList<>(
+                IntStream.rangeClosed(1, 120).mapToObj(i -> "old " + i).toList());
         all.addAll(missed);
         assertEquals(all, bob.messages());
     }
 
     private static void postAsCarol(Api api, String content) {
-        var posted = api.post("/rooms/" + historyRoom + "/messages", "{\"content\":\"" + content + "\"}", carol.token());
+        var posted =
+                api.post("/rooms/" + historyRoom + "/messages", "{\"content\":\"" + content + "\"}", carol.token());
         assertEquals(201, posted.status(), posted::toString);
     }
 
@@ -241,14 +256,19 @@ class WebClientIT {
         bob.field("Edit message").sendKeys("a message without a typo");
         bob.button("Save").click();
         alice.awaitMessage("a message without a typo");
-        assertEquals("(edited)", alice.driver().findElement(
-                By.xpath(own.formatted("a message without a typo") + "//span[@class='edited']")).getText());
+        assertEquals(
+                "(edited)",
+                alice.driver()
+                        .findElement(By.xpath(own.formatted("a message without a typo") + "//span[@class='edited']"))
+                        .getText());
         assertTrue(!alice.messages().contains("a mesage with a typo"));
 
         bob.click(By.xpath(own.formatted("a message without a typo") + "//button[text()='Delete']"));
         bob.driver().switchTo().alert().accept();
-        alice.await("the tombstone", d -> !alice.messages().contains("a message without a typo")
-                && alice.messages().get(alice.messages().size() - 1).equals("This message was deleted."));
+        alice.await(
+                "the tombstone",
+                d -> !alice.messages().contains("a message without a typo")
+                        && alice.messages().get(alice.messages().size() - 1).equals("This message was deleted."));
         assertEquals(alice.messages(), bob.messages());
     }
 
@@ -285,7 +305,9 @@ class WebClientIT {
         String after = (String) alice.script("return sessionStorage.getItem('parley.session')");
         assertTrue(!before.equals(after), "a new token in sessionStorage");
         String expiry = (String) alice.script("return window.parley.tokenExpiry()");
-        alice.await("the socket authenticated with it", d -> expiry.equals(alice.script("return window.parley.socketTokenExpiry()")));
+        alice.await(
+                "the socket authenticated with it",
+                d -> expiry.equals(alice.script("return window.parley.socketTokenExpiry()")));
         assertEquals("Online", alice.state());
         alice.send("still here after the renewal");
         bob.awaitMessage("still here after the renewal");
@@ -295,8 +317,9 @@ class WebClientIT {
     @Order(11)
     void thePageFitsA360PixelScreen() {
         bob.driver().manage().window().setSize(new Dimension(360, 740));
-        bob.await("no sideways scrolling", d -> ((Number) bob.script(
-                "return document.documentElement.scrollWidth")).intValue() <= 360);
+        bob.await(
+                "no sideways scrolling",
+                d -> ((Number) bob.script("return document.documentElement.scrollWidth")).intValue() <= 360);
         assertTrue(bob.field("Message").isDisplayed());
         assertTrue(bob.button("Send").isDisplayed());
     }

@@ -2,15 +2,15 @@ package dev.parley.accounts.boundary;
 
 import dev.parley.accounts.control.Accounts;
 import dev.parley.accounts.control.Bans;
-import dev.parley.accounts.control.Revocations;
 import dev.parley.accounts.control.Caller;
 import dev.parley.accounts.control.Passwords;
+import dev.parley.accounts.control.Revocations;
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.IssuedToken;
 import dev.parley.accounts.entity.Profile;
 import dev.parley.accounts.entity.User;
-import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.security.PermitAll;
@@ -71,7 +71,8 @@ public class AuthResource {
         rateLimits.takeAuthFor(username);
         // hashed before the transaction starts: the hash takes a while and holds no connection
         String hash = passwords.hash(password);
-        Profile profile = accounts.register(username, displayName == null ? null : displayName.strip(), hash).profile();
+        Profile profile = accounts.register(username, displayName == null ? null : displayName.strip(), hash)
+                .profile();
         return Response.created(URI.create("me")).entity(profile).build();
     }
 

@@ -32,7 +32,10 @@ public class Accounts {
         String key = User.keyOf(username);
         User user = known.get(key);
         if (user == null) {
-            user = em.createNamedQuery(User.BY_KEY, User.class).setParameter("key", key).getResultStream().findFirst()
+            user = em.createNamedQuery(User.BY_KEY, User.class)
+                    .setParameter("key", key)
+                    .getResultStream()
+                    .findFirst()
                     .orElse(null);
             if (user != null) {
                 if (known.size() >= KNOWN_USERS) {
@@ -65,7 +68,9 @@ public class Accounts {
     // SQLState class 23 is an integrity constraint violation on every database
     private static boolean isUniqueViolation(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("23")) {
                 return true;
             }
         }

@@ -18,9 +18,15 @@ public class Admins {
     @PostConstruct
     void load() {
         // read as a list here: not every server injects Optional<List<String>>
-        keys = ConfigProvider.getConfig().getOptionalValues("parley.admin.users", String.class).orElse(List.of())
-                .stream().map(String::strip).filter(name -> !name.isEmpty()).map(User::keyOf)
-                .collect(Collectors.toUnmodifiableSet());
+        keys =
+                ConfigProvider.getConfig()
+                        .getOptionalValues("parley.admin.users", String.class)
+                        .orElse(List.of())
+                        .stream()
+                        .map(String::strip)
+                        .filter(name -> !name.isEmpty())
+                        .map(User::keyOf)
+                        .collect(Collectors.toUnmodifiableSet());
     }
 
     public boolean isAdmin(User user) {

@@ -69,7 +69,8 @@ public class Bans {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Set<String> refresh() {
-        Set<String> now = Set.copyOf(em.createNamedQuery(Ban.ALL_KEYS, String.class).getResultList());
+        Set<String> now =
+                Set.copyOf(em.createNamedQuery(Ban.ALL_KEYS, String.class).getResultList());
         Set<String> fresh = new HashSet<>(now);
         fresh.removeAll(banned);
         banned.retainAll(now);
@@ -83,7 +84,8 @@ public class Bans {
         if (!loaded) {
             synchronized (this) {
                 if (!loaded) {
-                    banned.addAll(em.createNamedQuery(Ban.ALL_KEYS, String.class).getResultList());
+                    banned.addAll(
+                            em.createNamedQuery(Ban.ALL_KEYS, String.class).getResultList());
                     loaded = true;
                 }
             }

@@ -54,7 +54,8 @@ public class Passwords {
 
     @PostConstruct
     void init() {
-        running = new Semaphore(concurrency > 0 ? concurrency : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
+        running = new Semaphore(
+                concurrency > 0 ? concurrency : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
         hasher.initialize(Map.of(
                 "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
                 "Pbkdf2PasswordHash.Iterations", "600000",

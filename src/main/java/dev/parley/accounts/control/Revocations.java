@@ -59,7 +59,8 @@ public class Revocations {
     public List<RevokedToken> refresh() {
         Instant now = Instant.now();
         List<RevokedToken> fresh = new ArrayList<>();
-        for (RevokedToken token : em.createNamedQuery(RevokedToken.LIVE, RevokedToken.class).setParameter("now", now)
+        for (RevokedToken token : em.createNamedQuery(RevokedToken.LIVE, RevokedToken.class)
+                .setParameter("now", now)
                 .getResultList()) {
             if (tokens.putIfAbsent(token.jti(), token.expiresAt()) == null && loaded) {
                 fresh.add(token);
@@ -74,8 +75,10 @@ public class Revocations {
         if (!loaded) {
             synchronized (this) {
                 if (!loaded) {
-                    em.createNamedQuery(RevokedToken.LIVE, RevokedToken.class).setParameter("now", Instant.now())
-                            .getResultStream().forEach(token -> tokens.put(token.jti(), token.expiresAt()));
+                    em.createNamedQuery(RevokedToken.LIVE, RevokedToken.class)
+                            .setParameter("now", Instant.now())
+                            .getResultStream()
+                            .forEach(token -> tokens.put(token.jti(), token.expiresAt()));
                     loaded = true;
                 }
             }

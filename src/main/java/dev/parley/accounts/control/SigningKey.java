@@ -85,9 +85,10 @@ public record SigningKey(RSAPrivateCrtKey privateKey, RSAPublicKey publicKey) {
             String text = Files.readString(file, StandardCharsets.US_ASCII);
             String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
             KeyFactory rsa = KeyFactory.getInstance("RSA");
-            var privateKey = (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-            var publicKey = (RSAPublicKey) rsa.generatePublic(
-                    new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
+            var privateKey = (RSAPrivateCrtKey) rsa.generatePrivate(
+                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            var publicKey = (RSAPublicKey)
+                    rsa.generatePublic(new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
             return new SigningKey(privateKey, publicKey);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the JWT signing key " + file, e);
@@ -102,7 +103,8 @@ public record SigningKey(RSAPrivateCrtKey privateKey, RSAPublicKey publicKey) {
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 }

@@ -61,7 +61,8 @@ public class Tokens {
     void load() {
         key = SigningKey.current();
         keyId = key.map(k -> thumbprint(k)).orElse(null);
-        verificationKeys = key.isPresent() && publicKeyLocation.isEmpty() ? List.of(key.get().publicKey())
+        verificationKeys = key.isPresent() && publicKeyLocation.isEmpty()
+                ? List.of(key.get().publicKey())
                 : VerificationKeys.from(publicKey.orElse(null), publicKeyLocation.orElse(null));
     }
 
@@ -91,18 +92,28 @@ public class Tokens {
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Date expires = claims.getExpirationTime();
             Date issued = claims.getIssueTime();
-            String name = claims.getStringClaim("upn") != null ? claims.getStringClaim("upn")
-                    : claims.getStringClaim("preferred_username") != null ? claims.getStringClaim("preferred_username")
-                    : claims.getSubject();
+            String name = claims.getStringClaim("upn") != null
+                    ? claims.getStringClaim("upn")
+                    : claims.getStringClaim("preferred_username") != null
+                            ? claims.getStringClaim("preferred_username")
+                            : claims.getSubject();
             List<String> groups = claims.getStringListClaim("groups");
-            if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getJWTID() == null
-                    || expires == null || issued == null || !issued.before(expires) || !expires.after(new Date())
-                    || name == null || groups == null || !groups.contains(Identity.USER_GROUP)) {
+            if (!issuer.equals(claims.getIssuer())
+                    || claims.getSubject() == null
+                    || claims.getJWTID() == null
+                    || expires == null
+                    || issued == null
+                    || !issued.before(expires)
+                    || !expires.after(new Date())
+                    || name == null
+                    || groups == null
+                    || !groups.contains(Identity.USER_GROUP)) {
                 return Optional.empty();
             }
             for (RSAPublicKey candidate : verificationKeys) {
                 if (jwt.verify(new RSASSAVerifier(candidate))) {
-                    return revocations.isRevoked(claims.getJWTID()) || bans.isBanned(name) ? Optional.empty()
+                    return revocations.isRevoked(claims.getJWTID()) || bans.isBanned(name)
+                            ? Optional.empty()
                             : Optional.of(new Identity(name, claims.getJWTID(), expires.toInstant()));
                 }
             }
@@ -118,8 +129,8 @@ public class Tokens {
     }
 
     public IssuedToken issue(User user) {
-        SigningKey signing = key.orElseThrow(() -> Refusal.notFound("local accounts are disabled: tokens come from "
-                + issuer));
+        SigningKey signing =
+                key.orElseThrow(() -> Refusal.notFound("local accounts are disabled: tokens come from " + issuer));
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant expires = now.plus(lifetime);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -132,7 +143,10 @@ public class Tokens {
                 .expirationTime(Date.from(expires))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(keyId).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .type(JOSEObjectType.JWT)
+                .keyID(keyId)
+                .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(new RSASSASigner(signing.privateKey()));
@@ -144,7 +158,10 @@ public class Tokens {
 
     private static String thumbprint(SigningKey key) {
         try {
-            return new RSAKey.Builder(key.publicKey()).build().computeThumbprint().toString();
+            return new RSAKey.Builder(key.publicKey())
+                    .build()
+                    .computeThumbprint()
+                    .toString();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

@@ -25,8 +25,7 @@ import java.util.List;
  */
 final class VerificationKeys {
 
-    private VerificationKeys() {
-    }
+    private VerificationKeys() {}
 
     static List<RSAPublicKey> from(String inline, String location) {
         try {
@@ -50,7 +49,8 @@ final class VerificationKeys {
     }
 
     private static RSAPublicKey pem(String text) throws GeneralSecurityException {
-        byte[] der = Base64.getDecoder().decode(text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        byte[] der = Base64.getDecoder()
+                .decode(text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
         return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
     }
 

@@ -26,8 +26,7 @@ public class Ban {
     @Column(name = "banned_at", nullable = false)
     private Instant bannedAt;
 
-    protected Ban() {
-    }
+    protected Ban() {}
 
     public Ban(long userId, String bannedBy) {
         this.userId = userId;

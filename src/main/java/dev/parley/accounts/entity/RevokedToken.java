@@ -27,8 +27,7 @@ public class RevokedToken {
     @Column(name = "expires_at", nullable = false)
     private Instant expiresAt;
 
-    protected RevokedToken() {
-    }
+    protected RevokedToken() {}
 
     public RevokedToken(String jti, String username, Instant expiresAt) {
         this.jti = jti;

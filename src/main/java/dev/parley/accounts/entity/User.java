@@ -39,8 +39,7 @@ public class User {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected User() {
-    }
+    protected User() {}
 
     public User(String username, String displayName, String passwordHash) {
         this.username = username;

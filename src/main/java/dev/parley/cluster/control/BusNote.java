@@ -13,8 +13,16 @@ import java.util.Optional;
  * frame, with the node it came from so that the sender can skip its own. The frame's text
  * travels as it was encoded, so each node writes it without encoding it again.
  */
-record BusNote(String node, String kind, long room, long seq, String user, String text, String type, long eventId,
-               boolean droppable) {
+record BusNote(
+        String node,
+        String kind,
+        long room,
+        long seq,
+        String user,
+        String text,
+        String type,
+        long eventId,
+        boolean droppable) {
 
     // the provider found once: Json.create* would search the class path for it on every call
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -31,7 +39,8 @@ record BusNote(String node, String kind, long room, long seq, String user, Strin
         }
         RoomEvent.Left l = (RoomEvent.Left) event;
         // a deleted room is a kind of its own: its one-room sockets close with 4004, not 4003
-        return new BusNote(node, l.roomDeleted() ? "deleted" : "left", l.roomId(), 0, l.username(), null, null, 0, false);
+        return new BusNote(
+                node, l.roomDeleted() ? "deleted" : "left", l.roomId(), 0, l.username(), null, null, 0, false);
     }
 
     private static BusNote framed(String node, String kind, long room, long seq, String user, EncodedFrame frame) {
@@ -41,19 +50,24 @@ record BusNote(String node, String kind, long room, long seq, String user, Strin
     /** The room event this note carries; empty for a kind this node does not know (a newer node's). */
     Optional<RoomEvent> event() {
         EncodedFrame frame = text == null ? null : new EncodedFrame(text, type, eventId, droppable);
-        return Optional.ofNullable(switch (kind) {
-            case "posted" -> new RoomEvent.Posted(room, seq, frame);
-            case "changed" -> new RoomEvent.Changed(room, frame);
-            case "typing" -> new RoomEvent.Typing(room, frame, user);
-            case "joined" -> new RoomEvent.Joined(room, user, seq);
-            case "left" -> new RoomEvent.Left(room, user, false);
-            case "deleted" -> new RoomEvent.Left(room, user, true);
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (kind) {
+                    case "posted" -> new RoomEvent.Posted(room, seq, frame);
+                    case "changed" -> new RoomEvent.Changed(room, frame);
+                    case "typing" -> new RoomEvent.Typing(room, frame, user);
+                    case "joined" -> new RoomEvent.Joined(room, user, seq);
+                    case "left" -> new RoomEvent.Left(room, user, false);
+                    case "deleted" -> new RoomEvent.Left(room, user, true);
+                    default -> null;
+                });
     }
 
     String json() {
-        JsonObjectBuilder b = JSON.createObjectBuilder().add("node", node).add("kind", kind).add("room", room).add("seq", seq);
+        JsonObjectBuilder b = JSON.createObjectBuilder()
+                .add("node", node)
+                .add("kind", kind)
+                .add("room", room)
+                .add("seq", seq);
         if (user != null) {
             b.add("user", user);
         }
@@ -66,9 +80,15 @@ record BusNote(String node, String kind, long room, long seq, String user, Strin
     static BusNote parse(String json) {
         try (var reader = JSON.createReader(new StringReader(json))) {
             JsonObject o = reader.readObject();
-            return new BusNote(o.getString("node"), o.getString("kind"), o.getJsonNumber("room").longValue(),
-                    o.getJsonNumber("seq").longValue(), o.getString("user", null), o.getString("text", null),
-                    o.getString("type", null), o.containsKey("event_id") ? o.getJsonNumber("event_id").longValue() : 0,
+            return new BusNote(
+                    o.getString("node"),
+                    o.getString("kind"),
+                    o.getJsonNumber("room").longValue(),
+                    o.getJsonNumber("seq").longValue(),
+                    o.getString("user", null),
+                    o.getString("text", null),
+                    o.getString("type", null),
+                    o.containsKey("event_id") ? o.getJsonNumber("event_id").longValue() : 0,
                     o.getBoolean("droppable", false));
         }
     }

@@ -46,7 +46,10 @@ public class CatchUp {
         try {
             stored = rooms.lastSeqs(released.keySet());
         } catch (RuntimeException unreadable) {
-            LOG.log(Level.WARNING, "cannot read the rooms' last seqs to catch up; trying again at the next tick", unreadable);
+            LOG.log(
+                    Level.WARNING,
+                    "cannot read the rooms' last seqs to catch up; trying again at the next tick",
+                    unreadable);
             return;
         }
         Map<Long, Long> stillBehind = new HashMap<>();

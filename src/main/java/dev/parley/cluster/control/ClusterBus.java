@@ -82,17 +82,20 @@ public class ClusterBus {
         LOG.info(() -> "cluster mode: node " + node + ", Redis prefix " + prefix);
         connect();
         // the tick waits on Redis and the database: beside the timer, never on it, and never two at once
-        ticks = threads.every(() -> {
-            if (ticking.compareAndSet(false, true)) {
-                threads.aside(() -> {
-                    try {
-                        tick();
-                    } finally {
-                        ticking.set(false);
+        ticks = threads.every(
+                () -> {
+                    if (ticking.compareAndSet(false, true)) {
+                        threads.aside(() -> {
+                            try {
+                                tick();
+                            } finally {
+                                ticking.set(false);
+                            }
+                        });
                     }
-                });
-            }
-        }, catchUpInterval.toMillis(), TimeUnit.MILLISECONDS);
+                },
+                catchUpInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -147,14 +150,19 @@ public class ClusterBus {
 
     private void connect() {
         try {
-            link.open(uri.orElseThrow(), timeout, Map.of(channel(), this::received, presence.channel(), presence::received),
+            link.open(
+                    uri.orElseThrow(),
+                    timeout,
+                    Map.of(channel(), this::received, presence.channel(), presence::received),
                     () -> threads.schedule(this::reconnected, 0, TimeUnit.MILLISECONDS));
             unreachableLogged = false;
             reconnected();
         } catch (RuntimeException unreachable) {
             // once, not at every tick of the retry
-            LOG.log(unreachableLogged ? Level.FINE : Level.WARNING, () -> "Redis at the configured parley.redis.uri is not "
-                    + "reachable (" + unreachable.getMessage() + "); serving this node's connections, trying again every tick");
+            LOG.log(
+                    unreachableLogged ? Level.FINE : Level.WARNING,
+                    () -> "Redis at the configured parley.redis.uri is not " + "reachable (" + unreachable.getMessage()
+                            + "); serving this node's connections, trying again every tick");
             unreachableLogged = true;
         }
     }

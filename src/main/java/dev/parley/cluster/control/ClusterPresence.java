@@ -52,7 +52,10 @@ public class ClusterPresence {
 
     void here(@Observes LocalPresence change) {
         if (bus.enabled()) {
-            link.publish(channel(), PresenceNote.change(bus.node(), change.roomId(), change.username(), change.online()).json());
+            link.publish(
+                    channel(),
+                    PresenceNote.change(bus.node(), change.roomId(), change.username(), change.online())
+                            .json());
         }
     }
 
@@ -67,7 +70,9 @@ public class ClusterPresence {
     /** This node's whole presence, now: on a heartbeat, on (re)connecting, and for a node new to this one. */
     void announce() {
         lastSnapshot = System.nanoTime();
-        link.publish(channel(), PresenceNote.snapshot(bus.node(), registry.presenceHere()).json());
+        link.publish(
+                channel(),
+                PresenceNote.snapshot(bus.node(), registry.presenceHere()).json());
     }
 
     /** On Lettuce's thread: parsed here, applied in a delivery lane. */

@@ -24,10 +24,16 @@ public class ClusterReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         if (!bus.enabled()) {
-            return HealthCheckResponse.named("cluster").up().withData("mode", "single node").build();
+            return HealthCheckResponse.named("cluster")
+                    .up()
+                    .withData("mode", "single node")
+                    .build();
         }
-        return HealthCheckResponse.named("cluster").status(link.up()).withData("mode", "cluster")
-                .withData("node", bus.node()).withData("redis", link.up() ? "connected" : "away: cross-node delivery paused")
+        return HealthCheckResponse.named("cluster")
+                .status(link.up())
+                .withData("mode", "cluster")
+                .withData("node", bus.node())
+                .withData("redis", link.up() ? "connected" : "away: cross-node delivery paused")
                 .build();
     }
 }

@@ -37,21 +37,23 @@ public class Fanout {
 
     void posted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessagePosted event) {
         var message = event.message();
-        publish(new RoomEvent.Posted(message.roomId(), message.seq(), EncodedFrame.of(new ServerFrame.Message(message))));
+        publish(new RoomEvent.Posted(
+                message.roomId(), message.seq(), EncodedFrame.of(new ServerFrame.Message(message))));
     }
 
     void edited(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessageEdited event) {
-        publish(new RoomEvent.Changed(event.message().roomId(), EncodedFrame.of(new ServerFrame.Edited(event.message()))));
+        publish(new RoomEvent.Changed(
+                event.message().roomId(), EncodedFrame.of(new ServerFrame.Edited(event.message()))));
     }
 
     void deleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessageDeleted event) {
-        publish(new RoomEvent.Changed(event.roomId(),
-                EncodedFrame.of(new ServerFrame.Deleted(event.roomId(), event.seq(), event.id()))));
+        publish(new RoomEvent.Changed(
+                event.roomId(), EncodedFrame.of(new ServerFrame.Deleted(event.roomId(), event.seq(), event.id()))));
     }
 
     void markerMoved(@Observes(during = TransactionPhase.AFTER_SUCCESS) MarkerMoved event) {
-        publish(new RoomEvent.Changed(event.roomId(),
-                EncodedFrame.of(new ServerFrame.Read(event.roomId(), event.username(), event.seq()))));
+        publish(new RoomEvent.Changed(
+                event.roomId(), EncodedFrame.of(new ServerFrame.Read(event.roomId(), event.username(), event.seq()))));
     }
 
     void membershipStarted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MembershipStarted event) {

@@ -66,6 +66,5 @@ final class LimitScripts {
             return wait
             """;
 
-    private LimitScripts() {
-    }
+    private LimitScripts() {}
 }

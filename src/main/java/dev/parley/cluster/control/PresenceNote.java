@@ -17,20 +17,25 @@ import java.util.Map;
  */
 record PresenceNote(String node, boolean snapshot, List<Entry> entries) {
 
-    record Entry(long room, String user, String name, int connections) {
-    }
+    record Entry(long room, String user, String name, int connections) {}
 
     private static final JsonProvider JSON = JsonProvider.provider();
 
     static PresenceNote change(String node, long room, String user, ServerFrame.Online online) {
-        return new PresenceNote(node, false, List.of(online == null ? new Entry(room, user, user, 0)
-                : new Entry(room, user, online.displayName(), online.connections())));
+        return new PresenceNote(
+                node,
+                false,
+                List.of(
+                        online == null
+                                ? new Entry(room, user, user, 0)
+                                : new Entry(room, user, online.displayName(), online.connections())));
     }
 
     static PresenceNote snapshot(String node, Map<Long, Map<String, ServerFrame.Online>> rooms) {
         List<Entry> entries = new ArrayList<>();
-        rooms.forEach((room, users) -> users.values().forEach(
-                online -> entries.add(new Entry(room, online.username(), online.displayName(), online.connections()))));
+        rooms.forEach((room, users) -> users.values()
+                .forEach(online ->
+                        entries.add(new Entry(room, online.username(), online.displayName(), online.connections()))));
         return new PresenceNote(node, true, entries);
     }
 
@@ -51,9 +56,17 @@ record PresenceNote(String node, boolean snapshot, List<Entry> entries) {
 
     String json() {
         JsonArrayBuilder list = JSON.createArrayBuilder();
-        entries.forEach(e -> list.add(JSON.createObjectBuilder().add("room", e.room()).add("user", e.user())
-                .add("name", e.name()).add("connections", e.connections())));
-        return JSON.createObjectBuilder().add("node", node).add("snapshot", snapshot).add("entries", list).build().toString();
+        entries.forEach(e -> list.add(JSON.createObjectBuilder()
+                .add("room", e.room())
+                .add("user", e.user())
+                .add("name", e.name())
+                .add("connections", e.connections())));
+        return JSON.createObjectBuilder()
+                .add("node", node)
+                .add("snapshot", snapshot)
+                .add("entries", list)
+                .build()
+                .toString();
     }
 
     static PresenceNote parse(String json) {
@@ -62,7 +75,10 @@ record PresenceNote(String node, boolean snapshot, List<Entry> entries) {
             List<Entry> entries = new ArrayList<>();
             for (JsonValue v : o.getJsonArray("entries")) {
                 JsonObject e = v.asJsonObject();
-                entries.add(new Entry(e.getJsonNumber("room").longValue(), e.getString("user"), e.getString("name"),
+                entries.add(new Entry(
+                        e.getJsonNumber("room").longValue(),
+                        e.getString("user"),
+                        e.getString("name"),
                         e.getInt("connections")));
             }
             return new PresenceNote(o.getString("node"), o.getBoolean("snapshot"), entries);

@@ -55,7 +55,8 @@ public class RedisLink {
                 public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
                     if (connection == subscribed && down) {
                         down = false;
-                        LOG.info("Redis is back: cross-node delivery resumes, missed messages are read from the database");
+                        LOG.info(
+                                "Redis is back: cross-node delivery resumes, missed messages are read from the database");
                         reconnected.run();
                     }
                 }

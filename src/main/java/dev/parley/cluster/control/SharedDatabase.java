@@ -33,9 +33,10 @@ public class SharedDatabase {
             throw new IllegalStateException("cluster mode: cannot read the database's metadata", e);
         }
         if (product.toLowerCase(Locale.ROOT).contains("h2") || url.startsWith("jdbc:h2:")) {
-            String message = "Parley refuses to start: cluster mode (parley.redis.uri is set) needs a database that all nodes "
-                    + "share, such as PostgreSQL, but jdbc/parley is the embedded H2 database of this node. "
-                    + "Point jdbc/parley at PostgreSQL (server-config/payara-micro/postgres.asadmin) or unset parley.redis.uri.";
+            String message =
+                    "Parley refuses to start: cluster mode (parley.redis.uri is set) needs a database that all nodes "
+                            + "share, such as PostgreSQL, but jdbc/parley is the embedded H2 database of this node. "
+                            + "Point jdbc/parley at PostgreSQL (server-config/payara-micro/postgres.asadmin) or unset parley.redis.uri.";
             LOG.severe(message);
             throw new IllegalStateException(message);
         }

@@ -44,9 +44,16 @@ public class SharedLimits {
      */
     public Optional<Boolean> connections(String username, int heldHere, int max) {
         String user = username.toLowerCase(Locale.ROOT);
-        Optional<Long> granted = script(LimitScripts.CONNECTIONS, new String[] {key("conns", user)},
-                bus.node(), String.valueOf(max), bus.prefix() + ":node:", String.valueOf(heldHere), String.valueOf(ttl.toMillis() * 2));
-        granted.ifPresentOrElse(g -> reported.put(user, g == 1 ? heldHere : heldHere - 1), () -> reported.put(user, heldHere));
+        Optional<Long> granted = script(
+                LimitScripts.CONNECTIONS,
+                new String[] {key("conns", user)},
+                bus.node(),
+                String.valueOf(max),
+                bus.prefix() + ":node:",
+                String.valueOf(heldHere),
+                String.valueOf(ttl.toMillis() * 2));
+        granted.ifPresentOrElse(
+                g -> reported.put(user, g == 1 ? heldHere : heldHere - 1), () -> reported.put(user, heldHere));
         return granted.map(g -> g == 1);
     }
 
@@ -61,8 +68,12 @@ public class SharedLimits {
 
     /** One token from the shared bucket {@code name} of the key: 0 when taken, else nanoseconds to wait. */
     public Optional<Long> token(String name, String key, double capacity, double perSecond) {
-        return script(LimitScripts.TOKEN_BUCKET, new String[] {key("bucket:" + name, key)}, String.valueOf(capacity),
-                String.valueOf(perSecond)).map(micros -> micros * 1000);
+        return script(
+                        LimitScripts.TOKEN_BUCKET,
+                        new String[] {key("bucket:" + name, key)},
+                        String.valueOf(capacity),
+                        String.valueOf(perSecond))
+                .map(micros -> micros * 1000);
     }
 
     /** On the heartbeat: this node is alive, and its connection counts are as written (again, after an outage). */
@@ -72,7 +83,9 @@ public class SharedLimits {
             return;
         }
         try {
-            connection.async().set(bus.prefix() + ":node:" + bus.node(), "1", io.lettuce.core.SetArgs.Builder.px(ttl.toMillis()));
+            connection
+                    .async()
+                    .set(bus.prefix() + ":node:" + bus.node(), "1", io.lettuce.core.SetArgs.Builder.px(ttl.toMillis()));
         } catch (RedisException away) {
             return;
         }
@@ -91,10 +104,20 @@ public class SharedLimits {
             return;
         }
         try {
-            connection.async().eval(LimitScripts.REPORT, ScriptOutputType.INTEGER, new String[] {key("conns", user)}, bus.node(),
-                    String.valueOf(held), String.valueOf(ttl.toMillis() * 2));
+            connection
+                    .async()
+                    .eval(
+                            LimitScripts.REPORT,
+                            ScriptOutputType.INTEGER,
+                            new String[] {key("conns", user)},
+                            bus.node(),
+                            String.valueOf(held),
+                            String.valueOf(ttl.toMillis() * 2));
         } catch (RedisException away) {
-            LOG.log(Level.FINE, "a connection count could not be written to Redis; the heartbeat writes it again", away);
+            LOG.log(
+                    Level.FINE,
+                    "a connection count could not be written to Redis; the heartbeat writes it again",
+                    away);
         }
     }
 

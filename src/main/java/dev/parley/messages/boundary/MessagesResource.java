@@ -5,15 +5,15 @@ import dev.parley.messages.control.History;
 import dev.parley.messages.control.Messages;
 import dev.parley.messages.entity.ChatMessage;
 import dev.parley.messages.entity.HistoryPage;
-import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -52,14 +52,18 @@ public class MessagesResource {
     }
 
     @GET
-    public HistoryPage page(@QueryParam("before") String before, @QueryParam("after") String after,
-                            @QueryParam("limit") String limit) {
+    public HistoryPage page(
+            @QueryParam("before") String before, @QueryParam("after") String after, @QueryParam("limit") String limit) {
         long limitValue = limit == null ? 50 : seq("limit", limit);
         if (limitValue < 1 || limitValue > maxLimit) {
             throw Refusal.invalid("limit", "must be 1 to " + maxLimit);
         }
-        return history.page(caller.user(), roomId, before == null ? null : seq("before", before),
-                after == null ? null : seq("after", after), (int) limitValue);
+        return history.page(
+                caller.user(),
+                roomId,
+                before == null ? null : seq("before", before),
+                after == null ? null : seq("after", after),
+                (int) limitValue);
     }
 
     @GET

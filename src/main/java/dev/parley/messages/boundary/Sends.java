@@ -9,8 +9,7 @@ import java.net.URI;
 /** Reading a send's body and answering it, the same for room and direct messages. */
 final class Sends {
 
-    private Sends() {
-    }
+    private Sends() {}
 
     /** Only types are checked here: lengths are the send path's to judge, for REST and socket alike. */
     static Draft draft(String body) {
@@ -25,8 +24,10 @@ final class Sends {
     /** 201 at the message's own address (relative: JAX-RS resolves it against the application root); 200 with the first message when the client_id was seen before. */
     static Response answer(Posted posted) {
         var message = posted.message();
-        return posted.duplicate() ? Response.ok(message).build()
+        return posted.duplicate()
+                ? Response.ok(message).build()
                 : Response.created(URI.create("rooms/" + message.roomId() + "/messages/" + message.seq()))
-                        .entity(message).build();
+                        .entity(message)
+                        .build();
     }
 }

@@ -41,7 +41,8 @@ public class History {
                 .getResultList();
         boolean hasMore = rows.size() > limit;
         List<ChatMessage> page = new ArrayList<>(rows.subList(0, Math.min(limit, rows.size())).stream()
-                .map(Message::view).toList());
+                .map(Message::view)
+                .toList());
         if (!upwards) {
             Collections.reverse(page);
         }

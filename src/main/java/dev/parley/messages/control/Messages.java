@@ -15,16 +15,16 @@ import dev.parley.platform.entity.FieldError;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.Membership;
 import dev.parley.rooms.entity.Room;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.annotation.PostConstruct;
 import jakarta.transaction.Transactional;
-import java.util.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -90,7 +90,8 @@ public class Messages {
             }
         }
         String type = draft.messageType() == null ? Message.TEXT : draft.messageType();
-        Message message = new Message(roomId, room.nextSeq(), membership.user(), draft.content(), type, draft.clientId());
+        Message message =
+                new Message(roomId, room.nextSeq(), membership.user(), draft.content(), type, draft.clientId());
         em.persist(message);
         // writing in a room means having read it: unread counts stay last_seq minus the marker
         membership.markRead(message.seq());
@@ -137,7 +138,8 @@ public class Messages {
     private void tombstone(long roomId, Message message) {
         if (!message.isDeleted()) {
             message.delete();
-            deleted.fire(new MessageDeleted(roomId, message.seq(), message.view().id()));
+            deleted.fire(
+                    new MessageDeleted(roomId, message.seq(), message.view().id()));
         }
     }
 

@@ -7,7 +7,16 @@ import java.time.Instant;
  * frames. {@code sender} is the username, {@code senderName} the display name. A deleted message
  * keeps its seq with no content.
  */
-public record ChatMessage(long id, long roomId, long seq, long senderId, String sender, String senderName,
-                          String content, String messageType, String clientId, Instant timestamp, Instant editedAt,
-                          boolean deleted) {
-}
+public record ChatMessage(
+        long id,
+        long roomId,
+        long seq,
+        long senderId,
+        String sender,
+        String senderName,
+        String content,
+        String messageType,
+        String clientId,
+        Instant timestamp,
+        Instant editedAt,
+        boolean deleted) {}

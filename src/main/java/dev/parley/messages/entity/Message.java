@@ -75,8 +75,7 @@ public class Message {
     @Column(nullable = false)
     private boolean deleted;
 
-    protected Message() {
-    }
+    protected Message() {}
 
     public Message(long roomId, long seq, User sender, String content, String messageType, String clientId) {
         this.roomId = roomId;
@@ -89,8 +88,19 @@ public class Message {
     }
 
     public ChatMessage view() {
-        return new ChatMessage(id, roomId, seq, sender.id(), sender.username(), sender.displayName(),
-                deleted ? null : content, messageType, clientId, createdAt, editedAt, deleted);
+        return new ChatMessage(
+                id,
+                roomId,
+                seq,
+                sender.id(),
+                sender.username(),
+                sender.displayName(),
+                deleted ? null : content,
+                messageType,
+                clientId,
+                createdAt,
+                editedAt,
+                deleted);
     }
 
     public void edit(String newContent) {

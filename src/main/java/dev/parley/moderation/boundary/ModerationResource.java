@@ -40,7 +40,9 @@ public class ModerationResource {
     @POST
     @Path("users/{username}/disconnect")
     public JsonObject disconnect(@PathParam("username") String username) {
-        return Json.createObjectBuilder().add("closed", moderation.disconnect(caller.user(), username)).build();
+        return Json.createObjectBuilder()
+                .add("closed", moderation.disconnect(caller.user(), username))
+                .build();
     }
 
     @PUT

@@ -8,9 +8,9 @@ import dev.parley.messages.control.Messages;
 import dev.parley.moderation.entity.LiveConnection;
 import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.control.Disconnects;
-import dev.parley.rooms.control.Memberships;
 import dev.parley.realtime.control.SessionRegistry;
 import dev.parley.realtime.control.StreamTransport;
+import dev.parley.rooms.control.Memberships;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -51,8 +51,11 @@ public class Moderation {
         User user = user(username);
         audit(admin, "list-connections", user.username());
         return registry.connectionsOf(user.username()).stream()
-                .map(c -> new LiveConnection(c.id(), c.transport() instanceof StreamTransport ? "sse" : "websocket",
-                        c.rooms().stream().sorted().toList(), c.identity().expiresAt()))
+                .map(c -> new LiveConnection(
+                        c.id(),
+                        c.transport() instanceof StreamTransport ? "sse" : "websocket",
+                        c.rooms().stream().sorted().toList(),
+                        c.identity().expiresAt()))
                 .toList();
     }
 

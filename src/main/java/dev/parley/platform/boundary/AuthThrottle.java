@@ -18,7 +18,9 @@ import java.io.IOException;
  * price of a map look-up, and leaves the threads and cores to everyone else. The address is
  * the connection's peer; behind a proxy, configure the proxy to limit too.
  */
-@WebFilter(urlPatterns = {"/api/auth/login", "/api/auth/register"}, asyncSupported = true)
+@WebFilter(
+        urlPatterns = {"/api/auth/login", "/api/auth/register"},
+        asyncSupported = true)
 public class AuthThrottle extends HttpFilter {
 
     private static final long MAX_DRAINED = 4096;

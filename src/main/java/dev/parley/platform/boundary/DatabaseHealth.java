@@ -26,12 +26,16 @@ public class DatabaseHealth implements HealthCheck {
     public HealthCheckResponse call() {
         try (Connection connection = dataSource.getConnection()) {
             boolean valid = connection.isValid(TIMEOUT_SECONDS);
-            return HealthCheckResponse.named("database").status(valid)
-                    .withData("product", connection.getMetaData().getDatabaseProductName()).build();
+            return HealthCheckResponse.named("database")
+                    .status(valid)
+                    .withData("product", connection.getMetaData().getDatabaseProductName())
+                    .build();
         } catch (SQLException | RuntimeException unreachable) {
             // the reason only: a JDBC message can carry the URL, never a password, but keep it short
-            return HealthCheckResponse.named("database").down()
-                    .withData("error", unreachable.getClass().getSimpleName()).build();
+            return HealthCheckResponse.named("database")
+                    .down()
+                    .withData("error", unreachable.getClass().getSimpleName())
+                    .build();
         }
     }
 }

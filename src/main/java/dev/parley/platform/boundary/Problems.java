@@ -9,15 +9,18 @@ final class Problems {
 
     static final String MEDIA_TYPE = "application/problem+json";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     static Response of(Problem problem) {
-        return Response.status(problem.status()).type(MEDIA_TYPE).entity(problem).build();
+        return Response.status(problem.status())
+                .type(MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 
     static Response of(Refusal refusal) {
-        Response.ResponseBuilder answer = Response.status(refusal.status()).type(MEDIA_TYPE).entity(refusal.problem());
+        Response.ResponseBuilder answer =
+                Response.status(refusal.status()).type(MEDIA_TYPE).entity(refusal.problem());
         if (refusal.retryAfterSeconds() > 0) {
             answer.header("Retry-After", refusal.retryAfterSeconds());
         }

@@ -29,7 +29,8 @@ public class UnexpectedMapper implements ExceptionMapper<Throwable> {
         }
         if (thrown instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             Response.StatusType status = web.getResponse().getStatusInfo();
-            Response.ResponseBuilder answer = Response.fromResponse(web.getResponse()).entity(null);
+            Response.ResponseBuilder answer =
+                    Response.fromResponse(web.getResponse()).entity(null);
             String detail = switch (status.getStatusCode()) {
                 case 400 -> "the request could not be read";
                 case 401 -> "a valid bearer token is required";
@@ -41,6 +42,7 @@ public class UnexpectedMapper implements ExceptionMapper<Throwable> {
         }
         String ref = UUID.randomUUID().toString();
         LOG.log(Level.SEVERE, "unexpected error, ref " + ref, thrown);
-        return Problems.of(new Problem("Internal server error", 500, "internal", "unexpected error, reference " + ref, null));
+        return Problems.of(
+                new Problem("Internal server error", 500, "internal", "unexpected error, reference " + ref, null));
     }
 }

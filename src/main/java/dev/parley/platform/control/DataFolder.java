@@ -12,8 +12,7 @@ public final class DataFolder {
     public static final String PROPERTY = "parley.data.dir";
     public static final String ENV = "PARLEY_DATA_DIR";
 
-    private DataFolder() {
-    }
+    private DataFolder() {}
 
     public static Path path() {
         String dir = System.getProperty(PROPERTY);

@@ -124,7 +124,8 @@ public final class JsonInput {
             return null;
         }
         if (text.length() < min || (min > 0 && UnicodeText.isBlank(text))) {
-            errors.add(new FieldError(field, min > 1 ? "must be at least " + min + " characters" : "must not be blank"));
+            errors.add(
+                    new FieldError(field, min > 1 ? "must be at least " + min + " characters" : "must not be blank"));
             return null;
         }
         return text;
@@ -139,7 +140,9 @@ public final class JsonInput {
             }
             return null;
         }
-        if (!(value instanceof BigDecimal number) || number.scale() != 0 || number.signum() < 0
+        if (!(value instanceof BigDecimal number)
+                || number.scale() != 0
+                || number.signum() < 0
                 || number.unscaledValue().bitLength() > 62) {
             errors.add(new FieldError(field, "must be a whole number of at least 0"));
             return null;

@@ -113,7 +113,8 @@ public class RateLimits {
     private long wait(Map<String, TokenBucket> buckets, String name, String key, double capacity, double perSecond) {
         return shared.token(name, key, capacity, perSecond).orElseGet(() -> {
             long now = System.nanoTime();
-            return buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, perSecond, now)).take(now);
+            return buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, perSecond, now))
+                    .take(now);
         });
     }
 

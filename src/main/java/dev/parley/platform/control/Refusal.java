@@ -26,7 +26,8 @@ public class Refusal extends RuntimeException {
     }
 
     public static Refusal invalid(List<FieldError> errors) {
-        String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+        String detail = errors.size() == 1
+                ? errors.get(0).field() + ": " + errors.get(0).message()
                 : errors.size() + " fields are invalid";
         return new Refusal(400, "invalid", "Invalid request", detail, errors);
     }
@@ -36,7 +37,11 @@ public class Refusal extends RuntimeException {
     }
 
     public static Refusal tooLong(String field, int max) {
-        return new Refusal(400, "too_long", "Too long", field + ": must be at most " + max + " characters",
+        return new Refusal(
+                400,
+                "too_long",
+                "Too long",
+                field + ": must be at most " + max + " characters",
                 List.of(new FieldError(field, "must be at most " + max + " characters")));
     }
 
@@ -73,22 +78,27 @@ public class Refusal extends RuntimeException {
     }
 
     public static Refusal rateLimited(long retryAfterSeconds) {
-        Refusal refusal = new Refusal(429, "rate_limited", "Too many requests",
-                "rate limit exceeded: retry after " + retryAfterSeconds + " s", List.of());
+        Refusal refusal = new Refusal(
+                429,
+                "rate_limited",
+                "Too many requests",
+                "rate limit exceeded: retry after " + retryAfterSeconds + " s",
+                List.of());
         refusal.retryAfterSeconds = retryAfterSeconds;
         return refusal;
     }
 
     /** The server has no room for this costly request now (password hashing is full): retry shortly. */
     public static Refusal busy() {
-        Refusal refusal = new Refusal(503, "busy", "Service unavailable", "the server is busy: retry after 1 s", List.of());
+        Refusal refusal =
+                new Refusal(503, "busy", "Service unavailable", "the server is busy: retry after 1 s", List.of());
         refusal.retryAfterSeconds = 1;
         return refusal;
     }
 
     public static Refusal tooManyConnections() {
-        return new Refusal(429, "too_many_connections", "Too many requests",
-                "too many open connections for this user", List.of());
+        return new Refusal(
+                429, "too_many_connections", "Too many requests", "too many open connections for this user", List.of());
     }
 
     public static Refusal tooLarge(String detail) {

@@ -1,12 +1,12 @@
 package dev.parley.platform.control;
 
+import dev.parley.platform.control.migration.V3__MessageIdsInLargerBlocks;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import dev.parley.platform.control.migration.V3__MessageIdsInLargerBlocks;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 

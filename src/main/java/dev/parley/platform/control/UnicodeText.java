@@ -7,8 +7,7 @@ package dev.parley.platform.control;
  */
 public final class UnicodeText {
 
-    private UnicodeText() {
-    }
+    private UnicodeText() {}
 
     /** Why the text cannot be accepted, or null when it can. */
     public static String defect(String text) {
@@ -32,12 +31,22 @@ public final class UnicodeText {
     }
 
     private static boolean invisible(int c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+        return Character.isWhitespace(c)
+                || Character.isSpaceChar(c)
+                || Character.isISOControl(c)
                 // zero-width spaces and joiners, bidi marks, the BOM, soft hyphen, tag characters
                 || Character.getType(c) == Character.FORMAT
                 // fillers and variation selectors that render as nothing
-                || c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x17B4 || c == 0x17B5 || c == 0x2800
-                || c == 0x3164 || c == 0xFFA0 || (c >= 0x180B && c <= 0x180F) || (c >= 0xFE00 && c <= 0xFE0F)
+                || c == 0x034F
+                || c == 0x115F
+                || c == 0x1160
+                || c == 0x17B4
+                || c == 0x17B5
+                || c == 0x2800
+                || c == 0x3164
+                || c == 0xFFA0
+                || (c >= 0x180B && c <= 0x180F)
+                || (c >= 0xFE00 && c <= 0xFE0F)
                 || (c >= 0xE0100 && c <= 0xE01EF);
     }
 

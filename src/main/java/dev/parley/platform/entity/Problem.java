@@ -9,6 +9,12 @@ import java.util.List;
 public record Problem(String type, String title, int status, String code, String detail, List<FieldError> errors) {
 
     public Problem(String title, int status, String code, String detail, List<FieldError> errors) {
-        this("about:blank", title, status, code, detail, errors == null || errors.isEmpty() ? null : List.copyOf(errors));
+        this(
+                "about:blank",
+                title,
+                status,
+                code,
+                detail,
+                errors == null || errors.isEmpty() ? null : List.copyOf(errors));
     }
 }

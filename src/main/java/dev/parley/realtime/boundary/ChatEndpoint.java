@@ -37,7 +37,10 @@ public class ChatEndpoint {
         }
         Map<String, List<String>> query = session.getRequestParameterMap();
         String room = first(query, "room") != null ? first(query, "room") : first(query, "sessionId");
-        lifecycle.openPersonal(connection, "true".equals(first(query, "all")), room == null ? null : RoomEndpoint.roomId(room),
+        lifecycle.openPersonal(
+                connection,
+                "true".equals(first(query, "all")),
+                room == null ? null : RoomEndpoint.roomId(room),
                 RoomEndpoint.seq(first(query, "since")));
         lifecycle.opened(session);
     }

@@ -17,6 +17,9 @@ public class DeliveryHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("delivery").up().withData("connections", registry.connectionCount()).build();
+        return HealthCheckResponse.named("delivery")
+                .up()
+                .withData("connections", registry.connectionCount())
+                .build();
     }
 }

@@ -2,9 +2,9 @@ package dev.parley.realtime.boundary;
 
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
-import dev.parley.realtime.control.OriginPolicy;
 import dev.parley.realtime.control.Admission;
 import dev.parley.realtime.control.ConnectionCap;
+import dev.parley.realtime.control.OriginPolicy;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -68,7 +68,8 @@ public class HandshakeFilter extends HttpFilter {
 
     static String token(HttpServletRequest request) {
         String query = request.getParameter("token");
-        return Tokens.presented(request.getHeader("Authorization"), query != null ? query : request.getParameter("access_token"));
+        return Tokens.presented(
+                request.getHeader("Authorization"), query != null ? query : request.getParameter("access_token"));
     }
 
     private static final class Verified extends HttpServletRequestWrapper {

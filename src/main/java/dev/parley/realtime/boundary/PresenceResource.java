@@ -19,8 +19,7 @@ import java.util.List;
 @RolesAllowed(ParleyApplication.USER)
 public class PresenceResource {
 
-    public record Online(List<ServerFrame.Online> online) {
-    }
+    public record Online(List<ServerFrame.Online> online) {}
 
     @Inject
     Caller caller;

@@ -62,8 +62,9 @@ public class ChatProtocol {
     public void text(Connection connection, String text) {
         connection.heard();
         // the container enforces the buffer size on fragmented messages only; one big frame is checked here
-        if (text.length() > maxFrameBytes || (text.length() * 3L > maxFrameBytes
-                && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes)) {
+        if (text.length() > maxFrameBytes
+                || (text.length() * 3L > maxFrameBytes
+                        && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes)) {
             connection.close(1009, "frame larger than " + maxFrameBytes + " bytes");
             return;
         }
@@ -130,7 +131,8 @@ public class ChatProtocol {
         Boolean isTyping = frame.bool("is_typing", false);
         frame.validate();
         if (!connection.rooms().contains(roomId)) {
-            throw new Refusal(403, "not_member", "Forbidden", "subscribe to room " + roomId + " before typing in it", null);
+            throw new Refusal(
+                    403, "not_member", "Forbidden", "subscribe to room " + roomId + " before typing in it", null);
         }
         if (rateLimits.takeTyping(connection.username())) {
             ServerFrame typing = new ServerFrame.Typing(roomId, connection.username(), isTyping == null || isTyping);

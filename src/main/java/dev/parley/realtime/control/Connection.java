@@ -14,8 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 public class Connection {
 
     /** The outbox bounds, and what to do (count it) when a connection overflows them. */
-    public record Limits(int maxFrames, long maxBytes, Runnable onOverflow) {
-    }
+    public record Limits(int maxFrames, long maxBytes, Runnable onOverflow) {}
 
     private final String id;
     private final Transport transport;
@@ -34,7 +33,8 @@ public class Connection {
     private volatile boolean pinned;
     private int strikes;
 
-    public Connection(String id, Transport transport, User user, Identity identity, ConnectionCap.Slot slot, Limits limits) {
+    public Connection(
+            String id, Transport transport, User user, Identity identity, ConnectionCap.Slot slot, Limits limits) {
         this.id = id;
         this.transport = transport;
         this.user = user;

@@ -60,7 +60,8 @@ public class Disconnects {
                 close(username, null, "banned");
             }
         } catch (RuntimeException databaseDown) {
-            LOG.warning(() -> "cannot read revocations and bans: " + databaseDown.getClass().getSimpleName());
+            LOG.warning(() -> "cannot read revocations and bans: "
+                    + databaseDown.getClass().getSimpleName());
         }
     }
 

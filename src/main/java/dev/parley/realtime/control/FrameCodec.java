@@ -7,8 +7,7 @@ import dev.parley.realtime.entity.ServerFrame;
 /** Writes a frame as {@code {"type":…, …its body's fields…}}, with the REST naming rules. */
 final class FrameCodec {
 
-    private FrameCodec() {
-    }
+    private FrameCodec() {}
 
     static String encode(ServerFrame frame) {
         String json = JsonbContext.jsonb().toJson(frame.body());

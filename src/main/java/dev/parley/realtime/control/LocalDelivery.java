@@ -66,7 +66,9 @@ public class LocalDelivery {
 
     /** A new membership: the user's /ws/chat connections hear room_added, and follow the room if it is direct or they follow all. */
     private void joined(RoomEvent.Joined event) {
-        List<Connection> personal = registry.connectionsOf(event.username()).stream().filter(Connection::isPersonal).toList();
+        List<Connection> personal = registry.connectionsOf(event.username()).stream()
+                .filter(Connection::isPersonal)
+                .toList();
         if (personal.isEmpty()) {
             return;
         }
@@ -74,7 +76,8 @@ public class LocalDelivery {
         EncodedFrame added = EncodedFrame.of(new ServerFrame.RoomAdded(room));
         for (Connection c : personal) {
             c.send(added);
-            if ((c.followsAll() || room.visibility().equals("direct")) && !c.rooms().contains(event.roomId())) {
+            if ((c.followsAll() || room.visibility().equals("direct"))
+                    && !c.rooms().contains(event.roomId())) {
                 registry.subscribe(c, event.roomId(), room.lastSeq(), event.since());
             }
         }

@@ -13,7 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class OriginPolicy {
 
     @Inject
-    @ConfigProperty(name = "parley.ws.allowed-origins",
+    @ConfigProperty(
+            name = "parley.ws.allowed-origins",
             defaultValue = "http://localhost:*,http://127.0.0.1:*,https://localhost:*,https://127.0.0.1:*")
     List<String> allowed;
 
@@ -28,8 +29,9 @@ public class OriginPolicy {
             }
             if (pattern.endsWith(":*")) {
                 String host = pattern.substring(0, pattern.length() - 2);
-                if (origin.equalsIgnoreCase(host) || (origin.regionMatches(true, 0, host + ":", 0, host.length() + 1)
-                        && origin.substring(host.length() + 1).matches("[0-9]{1,5}"))) {
+                if (origin.equalsIgnoreCase(host)
+                        || (origin.regionMatches(true, 0, host + ":", 0, host.length() + 1)
+                                && origin.substring(host.length() + 1).matches("[0-9]{1,5}"))) {
                     return true;
                 }
             }

@@ -202,7 +202,9 @@ final class Outbox {
         }
         // a peer that went away is routine; anything else is a defect worth one line
         boolean routine = cause instanceof IOException || cause instanceof IllegalStateException;
-        LOG.log(first && !routine ? Level.WARNING : Level.FINE, "send failed on connection " + name + ": " + cause,
+        LOG.log(
+                first && !routine ? Level.WARNING : Level.FINE,
+                "send failed on connection " + name + ": " + cause,
                 routine ? cause : null);
         close(1011, "send failed");
     }

@@ -14,6 +14,5 @@ sealed interface Outgoing permits EncodedFrame, Outgoing.Ping, Outgoing.Close {
     }
 
     /** Closes the connection once everything queued before it is written: an error frame, then the close it explains. */
-    record Close(int code, String reason) implements Outgoing {
-    }
+    record Close(int code, String reason) implements Outgoing {}
 }

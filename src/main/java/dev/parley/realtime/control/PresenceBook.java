@@ -31,7 +31,8 @@ public class PresenceBook {
     public synchronized Map<String, ServerFrame.Online> elsewhere(long roomId) {
         Map<String, ServerFrame.Online> merged = new LinkedHashMap<>();
         for (Map<Long, Map<String, ServerFrame.Online>> rooms : nodes.values()) {
-            rooms.getOrDefault(roomId, Map.of()).forEach((user, online) -> merged.merge(user, online, ServerFrame.Online::plus));
+            rooms.getOrDefault(roomId, Map.of())
+                    .forEach((user, online) -> merged.merge(user, online, ServerFrame.Online::plus));
         }
         return merged;
     }
@@ -41,8 +42,8 @@ public class PresenceBook {
         boolean before;
         synchronized (this) {
             before = elsewhere(roomId).containsKey(username);
-            Map<String, ServerFrame.Online> room = nodes.computeIfAbsent(node, n -> new HashMap<>())
-                    .computeIfAbsent(roomId, r -> new HashMap<>());
+            Map<String, ServerFrame.Online> room =
+                    nodes.computeIfAbsent(node, n -> new HashMap<>()).computeIfAbsent(roomId, r -> new HashMap<>());
             if (online == null) {
                 room.remove(username);
             } else {
@@ -63,7 +64,10 @@ public class PresenceBook {
         List<String> silent;
         synchronized (this) {
             long now = System.nanoTime();
-            silent = heardAt.entrySet().stream().filter(e -> now - e.getValue() > ttlNanos).map(Map.Entry::getKey).toList();
+            silent = heardAt.entrySet().stream()
+                    .filter(e -> now - e.getValue() > ttlNanos)
+                    .map(Map.Entry::getKey)
+                    .toList();
         }
         silent.forEach(node -> replace(node, null));
     }
@@ -76,9 +80,11 @@ public class PresenceBook {
             Map<Long, Map<String, ServerFrame.Online>> old = nodes.getOrDefault(node, Map.of());
             known = nodes.containsKey(node);
             for (Map<Long, Map<String, ServerFrame.Online>> side : rooms == null ? List.of(old) : List.of(old, rooms)) {
-                side.forEach((room, users) -> touched.computeIfAbsent(room, r -> new HashSet<>()).addAll(users.keySet()));
+                side.forEach((room, users) ->
+                        touched.computeIfAbsent(room, r -> new HashSet<>()).addAll(users.keySet()));
             }
-            touched.keySet().forEach(room -> presentBefore.put(room, elsewhere(room).keySet()));
+            touched.keySet()
+                    .forEach(room -> presentBefore.put(room, elsewhere(room).keySet()));
             if (rooms == null) {
                 nodes.remove(node);
                 heardAt.remove(node);
@@ -87,8 +93,8 @@ public class PresenceBook {
                 heardAt.put(node, System.nanoTime());
             }
         }
-        touched.forEach((room, users) -> users.forEach(
-                user -> registry.presenceElsewhere(room, user, presentBefore.get(room).contains(user))));
+        touched.forEach((room, users) -> users.forEach(user ->
+                registry.presenceElsewhere(room, user, presentBefore.get(room).contains(user))));
         return !known;
     }
 }

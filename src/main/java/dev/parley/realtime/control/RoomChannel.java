@@ -61,7 +61,13 @@ final class RoomChannel {
     private long delivered;
     private ScheduledFuture<?> gapTimeout;
 
-    RoomChannel(long roomId, long lastSeq, ScheduledExecutorService timer, long windowMillis, int maxListed, Backfill backfill,
+    RoomChannel(
+            long roomId,
+            long lastSeq,
+            ScheduledExecutorService timer,
+            long windowMillis,
+            int maxListed,
+            Backfill backfill,
             Neighbours neighbours) {
         this.neighbours = neighbours;
         this.roomId = roomId;
@@ -109,7 +115,10 @@ final class RoomChannel {
                 kick.add(connection);
             }
             if (subscribers.add(connection)) {
-                here.merge(connection.username(), new ServerFrame.Online(connection.username(), connection.user().displayName(), 1),
+                here.merge(
+                        connection.username(),
+                        new ServerFrame.Online(
+                                connection.username(), connection.user().displayName(), 1),
                         (a, b) -> new ServerFrame.Online(a.username(), a.displayName(), a.connections() + 1));
                 neighbours.here(roomId, connection.username(), here.get(connection.username()));
             }
@@ -219,8 +228,11 @@ final class RoomChannel {
                 try {
                     backfill.frames(roomId, delivered, before).forEach(early::putIfAbsent);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "room " + roomId + ": cannot read seqs " + (delivered + 1) + ".." + (before - 1)
-                            + " to close a gap; they are skipped live and stay in history", e);
+                    LOG.log(
+                            Level.WARNING,
+                            "room " + roomId + ": cannot read seqs " + (delivered + 1) + ".." + (before - 1)
+                                    + " to close a gap; they are skipped live and stay in history",
+                            e);
                 }
                 if (early.firstKey() != delivered + 1) {
                     delivered = early.firstKey() - 1;
@@ -263,8 +275,11 @@ final class RoomChannel {
     }
 
     private void leave(Connection connection) {
-        ServerFrame.Online left = here.computeIfPresent(connection.username(), (name, online) -> online.connections() <= 1 ? null
-                : new ServerFrame.Online(name, online.displayName(), online.connections() - 1));
+        ServerFrame.Online left = here.computeIfPresent(
+                connection.username(),
+                (name, online) -> online.connections() <= 1
+                        ? null
+                        : new ServerFrame.Online(name, online.displayName(), online.connections() - 1));
         neighbours.here(roomId, connection.username(), left);
     }
 

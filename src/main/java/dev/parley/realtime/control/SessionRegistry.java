@@ -88,10 +88,16 @@ public class SessionRegistry {
 
     /** A new live connection for a verified identity in its slot under the cap, bounded and watched for token expiry. */
     public Connection connect(Transport transport, User user, Identity identity, ConnectionCap.Slot slot) {
-        Connection connection = new Connection(UUID.randomUUID().toString(), transport, user, identity, slot,
+        Connection connection = new Connection(
+                UUID.randomUUID().toString(),
+                transport,
+                user,
+                identity,
+                slot,
                 new Connection.Limits(outboxFrames, outboxBytes, tooSlow::inc));
         connections.put(connection.id(), connection);
-        byUser.computeIfAbsent(key(user.username()), k -> ConcurrentHashMap.newKeySet()).add(connection);
+        byUser.computeIfAbsent(key(user.username()), k -> ConcurrentHashMap.newKeySet())
+                .add(connection);
         watchExpiry(connection);
         return connection;
     }
@@ -124,7 +130,10 @@ public class SessionRegistry {
         return username.toLowerCase(Locale.ROOT);
     }
 
-    @Gauge(name = "parley.connections", absolute = true, unit = MetricUnits.NONE,
+    @Gauge(
+            name = "parley.connections",
+            absolute = true,
+            unit = MetricUnits.NONE,
             description = "open sockets and streams on this node")
     public int connectionCount() {
         return connections.size();
@@ -143,8 +152,15 @@ public class SessionRegistry {
         boolean[] created = new boolean[1];
         channels.compute(roomId, (id, channel) -> {
             created[0] = channel == null;
-            joined[0] = channel != null ? channel
-                    : new RoomChannel(id, roomLastSeq, threads.timer(), reorderWindow.toMillis(), presenceListed, this::backfill,
+            joined[0] = channel != null
+                    ? channel
+                    : new RoomChannel(
+                            id,
+                            roomLastSeq,
+                            threads.timer(),
+                            reorderWindow.toMillis(),
+                            presenceListed,
+                            this::backfill,
                             neighbours);
             lastSeq[0] = joined[0].register(connection);
             return joined[0];
@@ -154,8 +170,11 @@ public class SessionRegistry {
         }
         long last = lastSeq[0];
         boolean recovered = since == null || since >= last || last - since <= maxRecovery;
-        List<EncodedFrame> replay = since == null || since >= last || !recovered ? List.of()
-                : history.between(roomId, since, last + 1).stream().map(m -> EncodedFrame.of(new ServerFrame.Message(m))).toList();
+        List<EncodedFrame> replay = since == null || since >= last || !recovered
+                ? List.of()
+                : history.between(roomId, since, last + 1).stream()
+                        .map(m -> EncodedFrame.of(new ServerFrame.Message(m)))
+                        .toList();
         EncodedFrame subscribed = EncodedFrame.of(new ServerFrame.Subscribed(roomId, last, recovered, replay.size()));
         joined[0].catchUp(connection, subscribed, replay, Math.max(last, since == null ? 0 : since));
         if (!connections.containsKey(connection.id())) {
@@ -176,17 +195,22 @@ public class SessionRegistry {
     /** Closes the connection with 4001 when its token expires, unless an auth frame renewed it first. */
     public void watchExpiry(Connection connection) {
         Identity identity = connection.identity();
-        long delay = Math.max(0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
-        connection.expireWith(threads.schedule(() -> {
-            if (connection.identity() == identity) {
-                connection.closeAfterQueued(4001, "token expired");
-            }
-        }, delay, TimeUnit.MILLISECONDS));
+        long delay = Math.max(
+                0, Duration.between(Instant.now(), identity.expiresAt()).toMillis());
+        connection.expireWith(threads.schedule(
+                () -> {
+                    if (connection.identity() == identity) {
+                        connection.closeAfterQueued(4001, "token expired");
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS));
     }
 
     private Map<Long, EncodedFrame> backfill(long roomId, long after, long before) {
         Map<Long, EncodedFrame> frames = new LinkedHashMap<>();
-        history.between(roomId, after, before).forEach(m -> frames.put(m.seq(), EncodedFrame.of(new ServerFrame.Message(m))));
+        history.between(roomId, after, before)
+                .forEach(m -> frames.put(m.seq(), EncodedFrame.of(new ServerFrame.Message(m))));
         return frames;
     }
 

@@ -43,7 +43,8 @@ public final class SocketTransport implements Transport {
             thread.setContextClassLoader(WITHOUT_SERVICES);
         }
         try {
-            session.getAsyncRemote().sendText(frame.text(), result -> done.accept(result.isOK() ? null : result.getException()));
+            session.getAsyncRemote()
+                    .sendText(frame.text(), result -> done.accept(result.isOK() ? null : result.getException()));
         } finally {
             thread.setContextClassLoader(own);
         }

@@ -15,7 +15,8 @@ public record StreamTransport(SseEventSink sink, Sse sse) implements Transport {
 
     @Override
     public void send(EncodedFrame frame, Consumer<Throwable> done) {
-        OutboundSseEvent.Builder event = sse.newEventBuilder().name(frame.type()).data(frame.text());
+        OutboundSseEvent.Builder event =
+                sse.newEventBuilder().name(frame.type()).data(frame.text());
         if (frame.eventId() > 0) {
             event.id(Long.toString(frame.eventId()));
         }

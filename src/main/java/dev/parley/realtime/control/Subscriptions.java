@@ -17,7 +17,11 @@ public class Subscriptions {
 
     /** Follows one room the user belongs to (404 invisible, 403 not a member), resuming after {@code since}. */
     public void follow(Connection connection, long roomId, Long since) {
-        registry.subscribe(connection, roomId, rooms.joined(connection.user(), roomId).room().lastSeq(), since);
+        registry.subscribe(
+                connection,
+                roomId,
+                rooms.joined(connection.user(), roomId).room().lastSeq(),
+                since);
     }
 
     /** Follows every room the user belongs to, and from now on every room they join. */

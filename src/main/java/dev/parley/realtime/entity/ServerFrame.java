@@ -87,7 +87,8 @@ public sealed interface ServerFrame {
      * that list is short ({@code parley.presence.max-listed}): in a big room every join would
      * otherwise send the whole room to the whole room. The count is always there.
      */
-    record Presence(long roomId, String event, String user, int onlineCount, List<Online> online) implements ServerFrame {
+    record Presence(long roomId, String event, String user, int onlineCount, List<Online> online)
+            implements ServerFrame {
         public String type() {
             return "presence";
         }

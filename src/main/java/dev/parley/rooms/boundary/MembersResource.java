@@ -1,8 +1,8 @@
 package dev.parley.rooms.boundary;
 
 import dev.parley.accounts.control.Caller;
-import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.rooms.control.Memberships;
 import dev.parley.rooms.entity.Member;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,8 +1,8 @@
 package dev.parley.rooms.boundary;
 
 import dev.parley.accounts.control.Caller;
-import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.platform.control.JsonInput;
 import dev.parley.rooms.control.Memberships;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.Room;
@@ -16,10 +16,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.util.List;
 
 @Path("rooms")
@@ -48,14 +48,19 @@ public class RoomsResource {
         String name = input.string("name", 1, 100, true);
         String topic = input.string("topic", 0, 500, false);
         String visibilityName = input.string("visibility", 1, 10, false);
-        Visibility visibility = visibilityName == null ? Visibility.PUBLIC
-                : Visibility.fromWire(visibilityName).filter(v -> v != Visibility.DIRECT).orElse(null);
+        Visibility visibility = visibilityName == null
+                ? Visibility.PUBLIC
+                : Visibility.fromWire(visibilityName)
+                        .filter(v -> v != Visibility.DIRECT)
+                        .orElse(null);
         if (visibility == null) {
             input.reject("visibility", "must be \"public\" or \"private\"");
         }
         input.validate();
         Room room = rooms.create(caller.user(), name.strip(), topic, visibility);
-        return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(room.id())).build())
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(String.valueOf(room.id()))
+                        .build())
                 .entity(rooms.summary(caller.user(), room.id()))
                 .build();
     }

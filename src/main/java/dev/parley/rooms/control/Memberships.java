@@ -2,6 +2,7 @@ package dev.parley.rooms.control;
 
 import dev.parley.accounts.control.Accounts;
 import dev.parley.accounts.entity.User;
+import dev.parley.messages.entity.Message;
 import dev.parley.platform.control.Refusal;
 import dev.parley.rooms.entity.MarkerMoved;
 import dev.parley.rooms.entity.Member;
@@ -11,7 +12,6 @@ import dev.parley.rooms.entity.MembershipStarted;
 import dev.parley.rooms.entity.Room;
 import dev.parley.rooms.entity.Visible;
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.parley.messages.entity.Message;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -47,7 +47,8 @@ public class Memberships {
         Visible visible = rooms.visible(user, roomId);
         if (!visible.isMember()) {
             em.persist(new Membership(roomId, user.id(), visible.room().lastSeq()));
-            started.fire(new MembershipStarted(roomId, user.username(), visible.room().lastSeq()));
+            started.fire(new MembershipStarted(
+                    roomId, user.username(), visible.room().lastSeq()));
         }
     }
 
@@ -61,8 +62,7 @@ public class Memberships {
         if (room.isDirect()) {
             throw Refusal.forbidden("a direct room has exactly its two people");
         }
-        User added = accounts.byUsername(username)
-                .orElseThrow(() -> Refusal.notFound("no user " + username));
+        User added = accounts.byUsername(username).orElseThrow(() -> Refusal.notFound("no user " + username));
         if (em.find(Membership.class, new Membership.Key(roomId, added.id())) != null) {
             return false;
         }
@@ -133,6 +133,8 @@ public class Memberships {
     }
 
     private List<Membership> memberships(long roomId) {
-        return em.createNamedQuery(Membership.OF_ROOM, Membership.class).setParameter("room", roomId).getResultList();
+        return em.createNamedQuery(Membership.OF_ROOM, Membership.class)
+                .setParameter("room", roomId)
+                .getResultList();
     }
 }

@@ -64,14 +64,18 @@ public class Rooms {
     }
 
     public List<DirectRoom> directsOf(User user) {
-        return em.createNamedQuery(Room.DIRECT_FOR, Object[].class)
+        return em
+                .createNamedQuery(Room.DIRECT_FOR, Object[].class)
                 .setParameter("user", user.id())
                 .getResultList()
                 .stream()
                 .map(row -> {
                     Room room = (Room) row[0];
                     Membership theirs = (Membership) row[2];
-                    return new DirectRoom(room.id(), theirs.user().profile(), room.lastSeq(),
+                    return new DirectRoom(
+                            room.id(),
+                            theirs.user().profile(),
+                            room.lastSeq(),
                             ((Membership) row[1]).unreadUpTo(room.lastSeq()));
                 })
                 .toList();
@@ -111,14 +115,18 @@ public class Rooms {
 
     public RoomSummary summary(User user, long roomId) {
         Visible visible = visible(user, roomId);
-        return RoomSummary.of(visible.room(), visible.membership(), memberCounts(List.of(roomId)).getOrDefault(roomId, 0L));
+        return RoomSummary.of(
+                visible.room(),
+                visible.membership(),
+                memberCounts(List.of(roomId)).getOrDefault(roomId, 0L));
     }
 
     public List<RoomSummary> listedFor(User user) {
         List<Object[]> rows = em.createNamedQuery(Room.LISTED_FOR, Object[].class)
                 .setParameter("user", user.id())
                 .getResultList();
-        Map<Long, Long> counts = memberCounts(rows.stream().map(row -> ((Room) row[0]).id()).toList());
+        Map<Long, Long> counts =
+                memberCounts(rows.stream().map(row -> ((Room) row[0]).id()).toList());
         return rows.stream()
                 .map(row -> {
                     Room room = (Room) row[0];

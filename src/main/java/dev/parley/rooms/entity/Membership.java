@@ -16,9 +16,11 @@ import java.time.temporal.ChronoUnit;
 @Entity
 @Table(name = "memberships")
 @IdClass(Membership.Key.class)
-@NamedQuery(name = Membership.OF_ROOM,
+@NamedQuery(
+        name = Membership.OF_ROOM,
         query = "select m from Membership m join fetch m.user where m.roomId = :room order by m.joinedAt, m.userId")
-@NamedQuery(name = Membership.COUNTS,
+@NamedQuery(
+        name = Membership.COUNTS,
         query = "select m.roomId, count(m) from Membership m where m.roomId in :rooms group by m.roomId")
 public class Membership {
 
@@ -49,8 +51,7 @@ public class Membership {
     @Column(name = "joined_at", nullable = false)
     private Instant joinedAt;
 
-    protected Membership() {
-    }
+    protected Membership() {}
 
     public Membership(long roomId, long userId, long lastReadSeq) {
         this.roomId = roomId;
@@ -95,7 +96,12 @@ public class Membership {
 
     /** The owner is the room's, not the membership's: one fact, kept in one place. */
     public Member view(long ownerId) {
-        return new Member(user.id(), user.username(), user.displayName(), userId == ownerId ? "owner" : "member",
-                lastReadSeq, joinedAt);
+        return new Member(
+                user.id(),
+                user.username(),
+                user.displayName(),
+                userId == ownerId ? "owner" : "member",
+                lastReadSeq,
+                joinedAt);
     }
 }

@@ -5,5 +5,4 @@ package dev.parley.rooms.entity;
  * room); observed after commit. {@code since} is the room's last seq when it happened: live
  * clients follow the room from there, so nothing committed in between is missed.
  */
-public record MembershipStarted(long roomId, String username, long since) {
-}
+public record MembershipStarted(long roomId, String username, long since) {}

@@ -58,8 +58,7 @@ public class Room {
     @Column(name = "direct_key", length = 41)
     private String directKey;
 
-    protected Room() {
-    }
+    protected Room() {}
 
     /** The one two-person room of a pair, whoever writes first. */
     public static Room direct(long firstUserId, long secondUserId) {

@@ -4,7 +4,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 public enum Visibility {
-    PUBLIC, PRIVATE, DIRECT;
+    PUBLIC,
+    PRIVATE,
+    DIRECT;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -48,17 +48,23 @@ public class EventsResource {
     @Inject
     ConnectionCap cap;
 
-
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void events(@PathParam("id") long roomId, @HeaderParam("Authorization") String authorization,
-                       @QueryParam("token") String queryToken, @QueryParam("access_token") String accessToken,
-                       @HeaderParam("Last-Event-ID") String lastEventId,
-                       @QueryParam("since") String since, @Context SseEventSink sink, @Context Sse sse) {
+    public void events(
+            @PathParam("id") long roomId,
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("token") String queryToken,
+            @QueryParam("access_token") String accessToken,
+            @HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("since") String since,
+            @Context SseEventSink sink,
+            @Context Sse sse) {
         // the same token parameters as a socket handshake
         String presented = Tokens.presented(authorization, queryToken != null ? queryToken : accessToken);
-        Identity identity = Optional.ofNullable(presented).flatMap(tokens::verify)
-                .orElseThrow(() -> Refusal.unauthorized("a valid token is required (Authorization header or token parameter)"));
+        Identity identity = Optional.ofNullable(presented)
+                .flatMap(tokens::verify)
+                .orElseThrow(() ->
+                        Refusal.unauthorized("a valid token is required (Authorization header or token parameter)"));
         User user = accounts.byUsername(identity.username()).orElseGet(() -> accounts.provision(identity.username()));
         long lastSeq = rooms.joined(user, roomId).room().lastSeq();
         Long resumeAfter = seq(lastEventId != null ? lastEventId : since);

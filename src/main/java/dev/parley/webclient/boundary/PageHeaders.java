@@ -18,7 +18,8 @@ import java.io.IOException;
 @WebFilter(urlPatterns = {"/", "/index.html", "/app/*"})
 public class PageHeaders extends HttpFilter {
 
-    static final String POLICY = String.join("; ",
+    static final String POLICY = String.join(
+            "; ",
             "default-src 'self'",
             "connect-src 'self' ws: wss:",
             "img-src 'self' data:",

@@ -25,8 +25,7 @@ class PasswordsTest {
         volatile boolean holding;
 
         @Override
-        public void initialize(Map<String, String> parameters) {
-        }
+        public void initialize(Map<String, String> parameters) {}
 
         @Override
         public String generate(char[] password) {
@@ -66,7 +65,8 @@ class PasswordsTest {
     void oneHashesOneWaitsAndTheNextIsTurnedAwayAtOnce() throws Exception {
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> passwords.hash("first password"));
         await(() -> hasher.running.get() == 1);
-        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> passwords.matches("first password", "hash:first password"));
+        CompletableFuture<Boolean> second =
+                CompletableFuture.supplyAsync(() -> passwords.matches("first password", "hash:first password"));
         await(() -> second.isDone() || passwords.waiting.get() == 1);
 
         Refusal busy = assertThrows(Refusal.class, () -> passwords.hash("third password"));

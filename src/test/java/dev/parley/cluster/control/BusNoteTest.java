@@ -13,15 +13,17 @@ import org.junit.jupiter.api.Test;
 /** What one node publishes, another reads back as the same event, frame text and all. */
 class BusNoteTest {
 
-    private static final EncodedFrame FRAME = new EncodedFrame("{\"type\":\"message\",\"content\":\"h\\u00e9 \\\"quoted\\\"\"}",
-            "message", 42, false);
+    private static final EncodedFrame FRAME =
+            new EncodedFrame("{\"type\":\"message\",\"content\":\"h\\u00e9 \\\"quoted\\\"\"}", "message", 42, false);
 
     @Test
     void everyKindOfRoomEventCrossesUnchanged() {
-        List<RoomEvent> events = List.of(new RoomEvent.Posted(8, 42, FRAME),
+        List<RoomEvent> events = List.of(
+                new RoomEvent.Posted(8, 42, FRAME),
                 new RoomEvent.Changed(8, new EncodedFrame("{\"type\":\"read\"}", "read", 0, false)),
                 new RoomEvent.Typing(8, new EncodedFrame("{\"type\":\"typing\"}", "typing", 0, true), "bob"),
-                new RoomEvent.Joined(8, "carol", 17), new RoomEvent.Left(8, "dave", false),
+                new RoomEvent.Joined(8, "carol", 17),
+                new RoomEvent.Left(8, "dave", false),
                 new RoomEvent.Left(8, "erin", true));
         for (RoomEvent event : events) {
             BusNote note = BusNote.parse(BusNote.of("node-1", event).json());
@@ -39,13 +41,19 @@ class BusNoteTest {
     @Test
     void presenceChangesAndSnapshotsCrossUnchanged() {
         var online = new ServerFrame.Online("bob", "Bob B.", 2);
-        PresenceNote change = PresenceNote.parse(PresenceNote.change("n", 8, "bob", online).json());
+        PresenceNote change =
+                PresenceNote.parse(PresenceNote.change("n", 8, "bob", online).json());
         assertEquals(Map.of(8L, Map.of("bob", online)), change.rooms());
-        PresenceNote gone = PresenceNote.parse(PresenceNote.change("n", 8, "bob", null).json());
+        PresenceNote gone =
+                PresenceNote.parse(PresenceNote.change("n", 8, "bob", null).json());
         assertEquals(Map.of(), gone.rooms(), "no connections left: not present");
-        PresenceNote snapshot = PresenceNote.parse(PresenceNote.snapshot("n", Map.of(8L, Map.of("bob", online),
-                9L, Map.of("amy", new ServerFrame.Online("amy", "amy", 1)))).json());
+        PresenceNote snapshot = PresenceNote.parse(PresenceNote.snapshot(
+                        "n",
+                        Map.of(8L, Map.of("bob", online), 9L, Map.of("amy", new ServerFrame.Online("amy", "amy", 1))))
+                .json());
         assertTrue(snapshot.snapshot());
-        assertEquals(Map.of(8L, Map.of("bob", online), 9L, Map.of("amy", new ServerFrame.Online("amy", "amy", 1))), snapshot.rooms());
+        assertEquals(
+                Map.of(8L, Map.of("bob", online), 9L, Map.of("amy", new ServerFrame.Online("amy", "amy", 1))),
+                snapshot.rooms());
     }
 }

@@ -44,7 +44,10 @@ class RateLimitsTest {
         for (int i = 0; i < 5; i++) {
             limits.takeAuthAttempt("10.0.0.9");
         }
-        assertEquals(429, assertThrows(Refusal.class, () -> limits.takeAuthAttempt("10.0.0.9")).status());
+        assertEquals(
+                429,
+                assertThrows(Refusal.class, () -> limits.takeAuthAttempt("10.0.0.9"))
+                        .status());
         limits.takeAuthAttempt("10.0.0.10");
     }
 }

@@ -171,7 +171,7 @@ class OutboxTest {
                 closes.add(code + " " + reason);
             }
         };
-        Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, () -> { }));
+        Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, () -> {}));
         poisoned.release();
         poisoned.send(frame("poison"));
         poisoned.send(frame("after"));

@@ -19,9 +19,14 @@ public class V3__MessageIdsInLargerBlocks extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws SQLException {
-        boolean postgres = context.getConnection().getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        boolean postgres = context.getConnection()
+                .getMetaData()
+                .getDatabaseProductName()
+                .toLowerCase()
+                .contains("postgres");
         try (Statement sql = context.getConnection().createStatement()) {
-            long highest = Math.max(single(sql, "select coalesce(max(id), 0) from messages"),
+            long highest = Math.max(
+                    single(sql, "select coalesce(max(id), 0) from messages"),
                     single(sql, postgres ? "select nextval('messages_seq')" : "select next value for messages_seq"));
             sql.execute("alter sequence messages_seq restart with " + (highest + BLOCK) + " increment by " + BLOCK);
         }
