@@ -57,7 +57,7 @@ public class Bans {
         return true;
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    // asked by every request and handshake: no transaction interceptor, only memory after the first read
     public boolean isBanned(String username) {
         load();
         return username != null && banned.contains(User.keyOf(username));

@@ -45,7 +45,7 @@ public class Revocations {
         revoked.fire(new AccessRevoked(username, tokenId, "logged out"));
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    // asked by every request and handshake: no transaction interceptor, only memory after the first read
     public boolean isRevoked(String tokenId) {
         load();
         return tokenId != null && tokens.containsKey(tokenId);
