@@ -43,6 +43,10 @@ public class SharedLimits {
      * live nodes' connections of theirs against {@code max}; if so, this node's count is recorded.
      */
     public Optional<Boolean> connections(String username, int heldHere, int max) {
+        if (!bus.enabled()) {
+            // one node: nothing to count elsewhere, and nothing to remember for a heartbeat
+            return Optional.empty();
+        }
         String user = username.toLowerCase(Locale.ROOT);
         Optional<Long> granted = script(
                 LimitScripts.CONNECTIONS,
@@ -68,6 +72,10 @@ public class SharedLimits {
 
     /** One token from the shared bucket {@code name} of the key: 0 when taken, else nanoseconds to wait. */
     public Optional<Long> token(String name, String key, double capacity, double perSecond) {
+        if (!bus.enabled()) {
+            // one node: every message and typing frame asks, so build no key or argument for nothing
+            return Optional.empty();
+        }
         return script(
                         LimitScripts.TOKEN_BUCKET,
                         new String[] {key("bucket:" + name, key)},
