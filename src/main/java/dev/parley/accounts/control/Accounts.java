@@ -13,8 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+/**
+ * Accounts. Only the writes are transactional: {@link #byUsername} runs on every request and
+ * handshake, and on Payara a transaction interceptor costs milliseconds per call even in SUPPORTS.
+ */
 @ApplicationScoped
-@Transactional
 public class Accounts {
 
     public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
@@ -27,7 +30,6 @@ public class Accounts {
     private final Map<String, User> known = new ConcurrentHashMap<>();
 
     /** The user by name, any case; read from the database once, then remembered (detached). */
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<User> byUsername(String username) {
         String key = User.keyOf(username);
         User user = known.get(key);
@@ -48,6 +50,7 @@ public class Accounts {
         return Optional.ofNullable(user);
     }
 
+    @Transactional
     public User register(String username, String displayName, String passwordHash) {
         if (byUsername(username).isPresent()) {
             throw taken(username);
@@ -78,6 +81,7 @@ public class Accounts {
     }
 
     /** A user known only from an external issuer's token: created on first sight. */
+    @Transactional
     public User provision(String username) {
         if (!USERNAME.matcher(username).matches()) {
             throw Refusal.forbidden("the token's user name is not a valid Parley username");
