@@ -34,6 +34,10 @@ public final class Bench {
         System.exit(exit);
     }
 
+    private static int[] ports(ParleyServer server) {
+        return server.nodes() == 1 ? new int[] {server.port()} : new int[] {server.port(0), server.port(1)};
+    }
+
     private static int run() throws Exception {
         Settings settings = new Settings();
         System.out.println("== Parley benchmark");
@@ -55,7 +59,7 @@ public final class Bench {
             checkServerFiles(settings, server);
             heading = heading(settings, server);
             try (Setup setup = new Setup(server.base());
-                    SocketClient client = new SocketClient(settings.threads, server.port(), settings.connectTimeout)) {
+                    SocketClient client = new SocketClient(settings.threads, ports(server), settings.connectTimeout)) {
                 long t0 = System.nanoTime();
                 List<Setup.User> users = setup.users(settings.users);
                 Rig.log(String.format(

@@ -36,7 +36,9 @@ final class FanoutRoom {
         SocketClient.Opened opened = rig.client.openAll(
                 count,
                 rig.settings.connectConcurrency,
+                // in a cluster run the subscribers alternate between the nodes; the publisher is on node 0
                 i -> rig.client.open(
+                        i % rig.client.nodes(),
                         path,
                         rig.user(i).token(),
                         SocketClient.spread(i, rig.settings.perAddress),

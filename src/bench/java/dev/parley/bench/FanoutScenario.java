@@ -62,8 +62,10 @@ final class FanoutScenario {
         BenchClock.sleepUntil(window.start());
         Instant from = Instant.now();
         Usage usage = Usage.begin(rig.server);
+        double redisFrom = s.nodes == 2 ? RedisCpu.seconds(s.redis) : Double.NaN;
         BenchClock.sleepUntil(window.end());
         usage.end();
+        double redisCpu = s.nodes == 2 ? RedisCpu.seconds(s.redis) - redisFrom : Double.NaN;
         long rss = rig.server.rssKb();
         rig.profiled("fanout-" + fmt(rate), from, Instant.now());
         publisher.join(5_000_000_000L);
@@ -100,11 +102,23 @@ final class FanoutScenario {
                 Result.micros(usage.serverMicrosPer(inWindow), "delivery"),
                 Result.micros(usage.generatorMicrosPer(inWindow), "delivery"),
                 Result.mb(rss)));
+        // a message in the window reached every subscriber once
+        double messages = inWindow / (double) s.subscribers;
+        String redis = Double.isNaN(redisCpu) || messages <= 0
+                ? ""
+                : String.format("; Redis %.1f µs/msg", redisCpu * 1e6 / messages);
+        if (s.nodes == 2) {
+            details.add(String.format(
+                    "2 nodes (subscribers alternate, publisher on node A): server CPU and RSS are both nodes'"
+                            + " sums; Redis CPU %.3f s in the window%s",
+                    redisCpu, redis));
+        }
         problems(deliveries, sends, details);
         integrity.report("fanout");
 
         String notes = String.format(
-                "ack p99 %s ms; gen %.0f %%%s%s",
+                "%sack p99 %s ms; gen %.0f %%%s%s",
+                s.nodes == 2 ? "2 nodes" + redis + "; " : "",
                 LatencyStats.ms(ack.p99()),
                 usage.generatorLoad() * 100,
                 usage.generatorSaturated() ? " SATURATED" : "",

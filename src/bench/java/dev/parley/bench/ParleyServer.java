@@ -56,6 +56,8 @@ final class ParleyServer implements AutoCloseable {
     private final Path jfr;
     private final List<String> notes;
     private boolean stopped;
+    /** Node B of a two-node run (bench.nodes=2): its CPU, memory and connections count with this one's. */
+    private ParleyServer peer;
 
     private ParleyServer(Process process, long pid, URI base, Path log, Path jfr, List<String> notes) {
         this.process = process;
@@ -87,7 +89,24 @@ final class ParleyServer implements AutoCloseable {
         return server;
     }
 
+    /** One node, or with {@code bench.nodes=2} a cluster of two on Redis and one PostgreSQL database. */
     static ParleyServer start(Settings settings) throws IOException, InterruptedException {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        ParleyServer first = start(settings, 0, stamp);
+        if (settings.nodes == 2) {
+            try {
+                first.peer = start(settings, 1, stamp);
+            } catch (IOException | RuntimeException e) {
+                first.close();
+                throw e;
+            }
+            first.peer.notes.forEach(line -> first.notes.add("node B: " + line));
+        }
+        return first;
+    }
+
+    private static ParleyServer start(Settings settings, int node, String stamp)
+            throws IOException, InterruptedException {
         Path war = settings.target.resolve("parley.war");
         Path micro = settings.target.resolve("lib/payara-micro.jar");
         Path driver = settings.target.resolve("lib/postgresql.jar");
@@ -96,13 +115,19 @@ final class ParleyServer implements AutoCloseable {
                 throw new IllegalStateException(needed + " is missing: build first (mvn -Pbench package does)");
             }
         }
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path benchDir = Files.createDirectories(settings.target.resolve("bench"));
-        removeOldDataFolders(settings.target);
-        Path data = Files.createDirectories(settings.target.resolve("bench-data-" + settings.db + "-" + stamp));
-        Path log = benchDir.resolve("server-" + stamp + ".log");
-        Path jfr = settings.jfr.isEmpty() ? null : Path.of(settings.jfr).toAbsolutePath();
-        int port = settings.port > 0 ? settings.port : freePort();
+        String suffix = node == 0 ? "" : "-b";
+        if (node == 0) {
+            removeOldDataFolders(settings.target);
+        }
+        Path data =
+                Files.createDirectories(settings.target.resolve("bench-data-" + settings.db + "-" + stamp + suffix));
+        Path log = benchDir.resolve("server-" + stamp + suffix + ".log");
+        Path jfr = settings.jfr.isEmpty() || node > 0
+                ? null
+                : Path.of(settings.jfr).toAbsolutePath();
+        int port = settings.port > 0 && node == 0 ? settings.port : freePort();
+        String cpu = node == 0 ? settings.serverCpu : settings.secondCpu;
         List<String> notes = new ArrayList<>();
 
         List<String> command = new ArrayList<>();
@@ -114,9 +139,9 @@ final class ParleyServer implements AutoCloseable {
                     + (Proc.has("prlimit") ? "prlimit not permitted here" : "no prlimit") + "): it inherits "
                     + Proc.hardFileLimit(Proc.SELF));
         }
-        if (!settings.serverCpu.isEmpty()) {
+        if (!cpu.isEmpty()) {
             if (Proc.has("taskset")) {
-                command.addAll(List.of("taskset", "-c", settings.serverCpu));
+                command.addAll(List.of("taskset", "-c", cpu));
             } else {
                 notes.add("taskset not found: the server runs unpinned");
             }
@@ -125,6 +150,15 @@ final class ParleyServer implements AutoCloseable {
         command.add("-Xmx" + settings.serverXmx);
         command.add("-Dparley.data.dir=" + data);
         command.addAll(LOAD_TEST_OPTIONS);
+        if (settings.nodes == 2) {
+            command.add("-Dparley.redis.uri=" + settings.redis);
+            if (node > 0) {
+                // one signing key for the cluster: node A's, made at its boot, so its tokens work here too
+                Path first = settings.target.resolve(
+                        "bench-data-" + settings.db + "-" + stamp + "/keys/jwt-signing-key.pem");
+                command.add("-Dparley.jwt.signing-key.location=" + first);
+            }
+        }
         if (!settings.jvm.isEmpty()) {
             // after ours, so that a bench.jvm option of the same name wins
             command.addAll(Arrays.asList(settings.jvm.strip().split("\\s+")));
@@ -164,7 +198,9 @@ final class ParleyServer implements AutoCloseable {
         if (settings.db.equals("postgres")) {
             command.addAll(List.of("--addlibs", driver.toString()));
             builder.command(command);
-            freshDatabase(settings);
+            if (node == 0) {
+                freshDatabase(settings);
+            }
             builder.environment().put("PARLEY_DB_HOST", settings.pgHost);
             builder.environment().put("PARLEY_DB_PORT", String.valueOf(settings.pgPort));
             builder.environment().put("PARLEY_DB_NAME", settings.pgDatabase);
@@ -242,11 +278,22 @@ final class ParleyServer implements AutoCloseable {
 
     /** CPU ticks used so far, or -1 when the pid is unknown. */
     long cpuTicks() {
-        return pid > 0 ? Proc.cpuTicks(pid) : -1;
+        long own = pid > 0 ? Proc.cpuTicks(pid) : -1;
+        return peer == null || own < 0 ? own : own + peer.cpuTicks();
     }
 
     long rssKb() {
-        return pid > 0 ? Proc.rssKb(pid) : -1;
+        long own = pid > 0 ? Proc.rssKb(pid) : -1;
+        return peer == null || own < 0 ? own : own + peer.rssKb();
+    }
+
+    /** The port of node {@code node} (0, or 1 in a two-node run). */
+    int port(int node) {
+        return node == 0 || peer == null ? port() : peer.port();
+    }
+
+    int nodes() {
+        return peer == null ? 1 : 2;
     }
 
     long fileLimit() {
@@ -254,7 +301,8 @@ final class ParleyServer implements AutoCloseable {
     }
 
     boolean alive() {
-        return process == null ? ready() : process.isAlive();
+        boolean own = process == null ? ready() : process.isAlive();
+        return own && (peer == null || peer.alive());
     }
 
     /**
@@ -262,12 +310,12 @@ final class ParleyServer implements AutoCloseable {
      * the registry bean (and so its gauge) may not exist yet: that counts as 0.
      */
     long connections() {
-        return (long) metricOrZero("parley_connections");
+        return (long) metricOrZero("parley_connections") + (peer == null ? 0 : peer.connections());
     }
 
     /** The counter {@code parley.slow.closes}: sockets closed as too slow (0 before the first). */
     long slowCloses() {
-        return (long) metricOrZero("parley_slow_closes");
+        return (long) metricOrZero("parley_slow_closes") + (peer == null ? 0 : peer.slowCloses());
     }
 
     private double metricOrZero(String prefix) {
@@ -374,6 +422,9 @@ final class ParleyServer implements AutoCloseable {
     /** Stops the server this bench started (SIGTERM, then SIGKILL after 60 s); idempotent. */
     @Override
     public synchronized void close() {
+        if (peer != null) {
+            peer.close();
+        }
         if (process == null || stopped) {
             return;
         }

@@ -28,6 +28,9 @@ final class Settings {
     final long pid;
     final int port;
     final String serverCpu;
+    final int nodes;
+    final String secondCpu;
+    final String redis;
     final String serverXmx;
     final int nofile;
     final String jvm;
@@ -98,6 +101,10 @@ final class Settings {
         pid = integer("pid", 0);
         port = (int) integer("port", 0);
         serverCpu = text("server.cpu", "0");
+        nodes = (int) integer("nodes", 1);
+        // a second node shares the first one's core unless told otherwise: the generator has the other
+        secondCpu = text("server2.cpu", serverCpu);
+        redis = text("redis", "redis://127.0.0.1:6379");
         serverXmx = text("server.xmx", "1g");
         nofile = (int) integer("nofile", 200_000);
         jvm = text("jvm", "");
@@ -159,6 +166,16 @@ final class Settings {
         if (contentBytes < 40) {
             throw new IllegalArgumentException(
                     "bench.content-bytes must be at least 40 (the content carries the schedule)");
+        }
+        if (nodes != 1 && nodes != 2) {
+            throw new IllegalArgumentException("bench.nodes must be 1 or 2, not " + nodes);
+        }
+        if (nodes == 2 && (!db.equals("postgres") || !url.isEmpty())) {
+            throw new IllegalArgumentException(
+                    "bench.nodes=2 runs a cluster the bench starts itself, on PostgreSQL: add -Dbench.db=postgres");
+        }
+        if (nodes == 2 && !redis.matches("redis://(127\\.0\\.0\\.1|localhost)(:\\d+)?(/\\d+)?")) {
+            throw new IllegalArgumentException("bench.redis must be a Redis on this machine, not " + redis);
         }
         if (roomMembers < 1 || roomMembers > users) {
             throw new IllegalArgumentException("bench.rooms.members must be between 1 and bench.users (" + users + ")");

@@ -42,15 +42,14 @@ final class SocketClient implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final int port;
-    private final String origin;
+    /** Node ports: one, or two in a cluster run. Sockets go to node 0 unless told otherwise. */
+    private final int[] ports;
+
     private final Duration timeout;
 
-    SocketClient(int threads, int port, Duration timeout) {
+    SocketClient(int threads, int[] ports, Duration timeout) {
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        this.port = port;
-        // the browser origin the handshake filter allows (http://localhost:*)
-        this.origin = "http://localhost:" + port;
+        this.ports = ports.clone();
         this.timeout = timeout;
         this.bootstrap = new Bootstrap()
                 .group(group)
@@ -73,7 +72,11 @@ final class SocketClient implements AutoCloseable {
     }
 
     int port() {
-        return port;
+        return ports[0];
+    }
+
+    int nodes() {
+        return ports.length;
     }
 
     /**
@@ -81,17 +84,24 @@ final class SocketClient implements AutoCloseable {
      * and a Bearer header; the socket is ready when a frame of {@code readyType} arrives.
      */
     WsSocket open(String path, String token, InetAddress local, Frames.Type readyType, FrameListener listener) {
-        return open(path, token, local, readyType, listener, 0);
+        return open(0, path, token, local, readyType, listener, 0);
     }
 
-    /** As above, with a fixed receive buffer ({@code receiveBuffer} bytes; 0 leaves the kernel's autotuning). */
+    /**
+     * As above, on node {@code node} of a cluster run (0 otherwise), with a fixed receive buffer
+     * ({@code receiveBuffer} bytes; 0 leaves the kernel's autotuning).
+     */
     WsSocket open(
+            int node,
             String path,
             String token,
             InetAddress local,
             Frames.Type readyType,
             FrameListener listener,
             int receiveBuffer) {
+        int port = ports[node];
+        // the browser origin the handshake filter allows (http://localhost:*)
+        String origin = "http://localhost:" + port;
         HttpHeaders headers =
                 new DefaultHttpHeaders().set("Authorization", "Bearer " + token).set("Origin", origin);
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
