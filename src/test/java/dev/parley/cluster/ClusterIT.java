@@ -10,20 +10,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.support.Api;
 import dev.parley.support.ChatClient;
 import dev.parley.support.ClusterNodes;
+import dev.parley.support.Metrics;
 import dev.parley.support.MicroProcess;
+import dev.parley.support.Nginx;
 import dev.parley.support.RedisServer;
 import dev.parley.support.RestCalls;
 import dev.parley.support.ResumingReader;
+import dev.parley.support.SseClient;
 import dev.parley.support.SubscribeStyle;
 import dev.parley.support.Subscribed;
 import dev.parley.support.TestDatabase;
 import dev.parley.support.Users;
 import dev.parley.support.Users.User;
 import jakarta.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -264,6 +269,65 @@ class ClusterIT {
                 "REST send on A to arrival, ms: A's socket p50 %d max %d; B's socket p50 %d max %d%n",
                 ownSorted.get(15), ownSorted.get(29), otherSorted.get(15), otherSorted.get(29));
         assertTrue(otherSorted.get(29) < 5000, "cross-node arrival within 5 s: " + other);
+    }
+
+    /**
+     * The README's nginx configuration in front of both nodes: sockets, REST and SSE through it,
+     * the two sockets of one room on different nodes (round robin, no sticky sessions), and no
+     * token in nginx's access log.
+     */
+    @Test
+    @Order(8)
+    void behindTheReadmesNginxAnyNodeServesAnyClient() throws Exception {
+        Path build = Path.of(System.getProperty("parley.build.dir", "target"));
+        Path config = Path.of(System.getProperty("parley.server.config", "server-config"))
+                .resolve("nginx/parley.conf");
+        Metrics onA = Metrics.of(a);
+        Metrics onB = Metrics.of(b);
+        await("no sockets left from earlier tests")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> onA.connections() == 0 && onB.connections() == 0);
+        try (Nginx nginx = Nginx.inFront(
+                config,
+                build.resolve("cluster-it-nginx"),
+                a.base().getPort(),
+                b.base().getPort())) {
+            Api lb = nginx.api();
+            User rita = Users.create(lb, "rita");
+            User sam = Users.create(lb, "sam");
+            long room = new RestCalls(lb).publicRoom(rita);
+            new RestCalls(lb).join(sam, room);
+            try (ChatClient first = inRoom(lb, rita, room);
+                    ChatClient second = inRoom(lb, sam, room)) {
+                await("one socket on each node")
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> onA.connections() == 1 && onB.connections() == 1);
+                SseClient stream = SseClient.to(lb, "/rooms/" + room + "/events?access_token=" + sam.token())
+                        .open();
+                try (stream) {
+                    assertEquals(0, stream.next("subscribed").json().getInt("last_seq"));
+                    for (int i = 0; i < 5; i++) {
+                        post(lb, rita, room, "via nginx " + i);
+                    }
+                    List<String> expected = IntStream.range(0, 5)
+                            .mapToObj(i -> "via nginx " + i)
+                            .toList();
+                    List<JsonObject> seenFirst = messages(first, 5);
+                    assertEquals(expected, contents(seenFirst));
+                    assertEquals(seqs(seenFirst), seqs(messages(second, 5)));
+                    for (String content : expected) {
+                        assertEquals(
+                                content,
+                                stream.next("message", SseClient.WAIT, "presence")
+                                        .json()
+                                        .getString("content"));
+                    }
+                }
+            }
+            String accessLog = Files.readString(nginx.accessLog());
+            assertTrue(accessLog.contains("/api/rooms/" + room + "/messages"), "REST went through nginx");
+            assertFalse(accessLog.contains(sam.token()) || accessLog.contains(rita.token()), "no token in nginx's log");
+        }
     }
 
     @Test
