@@ -347,11 +347,42 @@ class ClusterIT {
             }
             // A's own socket gets its node's sends while Redis is away
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), seqs(messages(onA, 6)));
+            // an edit and a delete carry no seq: B must still hear of them once Redis is back
+            RestCalls onRestA = new RestCalls(a);
+            assertEquals(200, onRestA.edit(gina, room, 1, "before 1, edited").status());
+            assertEquals(204, onRestA.deleteMessage(gina, room, 3).status());
             redis.startAgain();
             await("node A reports Redis back").atMost(Duration.ofSeconds(60)).until(() -> ready(a) == 200);
             post(a, gina, room, "after 7");
-            assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), seqs(messages(onB, 6)), "B's socket catches up in order");
-            assertEquals(List.of(7L), seqs(messages(onA, 1)));
+            List<JsonObject> caughtUp = new ArrayList<>();
+            List<JsonObject> changes = new ArrayList<>();
+            while (caughtUp.size() < 6 || changes.size() < 2) {
+                JsonObject frame = onB.next(Duration.ofSeconds(20));
+                switch (ChatClient.type(frame)) {
+                    case "message" -> caughtUp.add(frame);
+                    case "message_edited", "message_deleted" -> changes.add(frame);
+                    default -> {}
+                }
+            }
+            assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), seqs(caughtUp), "B's socket catches up in order");
+            JsonObject edited = changes.stream()
+                    .filter(f -> "message_edited".equals(ChatClient.type(f)))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no message_edited: " + changes));
+            assertEquals("before 1, edited", RestCalls.editedMessage(edited).getString("content"), edited::toString);
+            assertTrue(
+                    changes.stream()
+                            .anyMatch(f -> "message_deleted".equals(ChatClient.type(f))
+                                    && f.getJsonNumber("seq").longValue() == 3),
+                    changes::toString);
+            List<JsonObject> onAfterA = new ArrayList<>();
+            while (onAfterA.isEmpty()) {
+                JsonObject frame = onA.next(Duration.ofSeconds(20));
+                if ("message".equals(ChatClient.type(frame))) {
+                    onAfterA.add(frame);
+                }
+            }
+            assertEquals(List.of(7L), seqs(onAfterA));
             assertFalse(onB.isClosed(), "B's socket was never dropped: " + onB.closedWith());
             assertNoMoreMessages(onB);
         }

@@ -1,11 +1,19 @@
 package dev.parley.cluster.control;
 
+import dev.parley.messages.control.History;
+import dev.parley.messages.entity.ChatMessage;
 import dev.parley.realtime.control.DeliveryThreads;
+import dev.parley.realtime.control.EncodedFrame;
+import dev.parley.realtime.control.LocalDelivery;
+import dev.parley.realtime.control.RoomEvent;
 import dev.parley.realtime.control.SessionRegistry;
+import dev.parley.realtime.entity.ServerFrame;
 import dev.parley.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,6 +39,12 @@ public class CatchUp {
 
     @Inject
     DeliveryThreads threads;
+
+    @Inject
+    History history;
+
+    @Inject
+    LocalDelivery local;
 
     // room -> the database's last seq when this node was last seen behind it
     private Map<Long, Long> behind = Map.of();
@@ -65,5 +79,30 @@ public class CatchUp {
             stillBehind.put(room, last);
         });
         behind = stillBehind;
+    }
+
+    /**
+     * Edits and deletes carry no seq, so no gap shows them missing: after Redis was away, the
+     * changes made since {@code since} in the rooms this node has subscribers in are delivered
+     * again to its own connections. A change a socket already had comes twice; both frames say
+     * the same, so applying it twice changes nothing.
+     */
+    void replayChanges(Instant since) {
+        List<ChatMessage> changed;
+        try {
+            changed = history.changedSince(registry.released().keySet(), since);
+        } catch (RuntimeException unreadable) {
+            LOG.log(Level.WARNING, "cannot read the edits and deletes made while Redis was away", unreadable);
+            return;
+        }
+        for (ChatMessage message : changed) {
+            ServerFrame frame = message.deleted()
+                    ? new ServerFrame.Deleted(message.roomId(), message.seq(), message.id())
+                    : new ServerFrame.Edited(message);
+            local.deliver(new RoomEvent.Changed(message.roomId(), EncodedFrame.of(frame)));
+        }
+        if (!changed.isEmpty()) {
+            LOG.info(() -> changed.size() + " edits and deletes made while Redis was away were delivered again");
+        }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -170,6 +171,11 @@ public class ClusterBus {
     // what this node missed while away is in the database; what the others missed of its presence, it tells them
     private void reconnected() {
         catchUp.check(true);
+        Instant lost = link.lostAt();
+        if (lost != null) {
+            // a drop can be noticed late (a dead peer is found by the timeout): look back past it
+            catchUp.replayChanges(lost.minus(timeout).minus(catchUpInterval));
+        }
         presence.announce();
     }
 

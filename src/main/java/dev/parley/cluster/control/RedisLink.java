@@ -14,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -34,6 +35,8 @@ public class RedisLink {
     private StatefulRedisPubSubConnection<String, String> subscribed;
     private StatefulRedisConnection<String, String> commands;
     private volatile boolean down = true;
+    // when the subscription last dropped: the start of what the other nodes' changes may have missed
+    private volatile Instant lostAt;
 
     /**
      * Connects and subscribes to the channels, each message going to its channel's consumer;
@@ -65,6 +68,7 @@ public class RedisLink {
                 public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                     if (connection == subscribed && !down) {
                         down = true;
+                        lostAt = Instant.now();
                         LOG.warning("Redis is away: this node serves its own connections; cross-node delivery pauses");
                     }
                 }
@@ -93,6 +97,11 @@ public class RedisLink {
 
     synchronized boolean isOpen() {
         return subscribed != null;
+    }
+
+    /** When the subscription last dropped, or null if it never did. */
+    Instant lostAt() {
+        return lostAt;
     }
 
     /** Up: subscribed and connected now. */

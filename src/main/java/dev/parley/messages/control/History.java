@@ -11,7 +11,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
@@ -47,6 +49,22 @@ public class History {
             Collections.reverse(page);
         }
         return new HistoryPage(page, hasMore);
+    }
+
+    /**
+     * The messages of these rooms edited or deleted since {@code since}, oldest change first: what
+     * a cluster node replays to its sockets after it lost the other nodes' announcements.
+     */
+    public List<ChatMessage> changedSince(Collection<Long> roomIds, Instant since) {
+        if (roomIds.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery(Message.CHANGED_SINCE, Message.class)
+                .setParameter("rooms", roomIds)
+                .setParameter("since", since)
+                .getResultStream()
+                .map(Message::view)
+                .toList();
     }
 
     /** A room's messages strictly between two seqs, ascending; for the live path to fill a gap. */

@@ -29,6 +29,9 @@ import java.time.temporal.ChronoUnit;
 @NamedQuery(name = Message.OF_ROOM_DELETE, query = "delete from Message m where m.roomId = :room")
 @NamedQuery(name = Message.BY_SEQ, query = """
         select m from Message m join fetch m.sender where m.roomId = :room and m.seq = :seq""")
+@NamedQuery(name = Message.CHANGED_SINCE, query = """
+        select m from Message m join fetch m.sender
+        where m.roomId in :rooms and m.changedAt >= :since order by m.changedAt, m.seq""")
 public class Message {
 
     public static final String BY_CLIENT_ID = "Message.byClientId";
@@ -36,6 +39,7 @@ public class Message {
     public static final String PAGE_DOWN = "Message.pageDown";
     public static final String OF_ROOM_DELETE = "Message.ofRoomDelete";
     public static final String BY_SEQ = "Message.bySeq";
+    public static final String CHANGED_SINCE = "Message.changedSince";
 
     public static final String TEXT = "text";
 
@@ -75,6 +79,10 @@ public class Message {
     @Column(nullable = false)
     private boolean deleted;
 
+    // the last edit or delete, for replaying changes a cluster node missed
+    @Column(name = "changed_at")
+    private Instant changedAt;
+
     protected Message() {}
 
     public Message(long roomId, long seq, User sender, String content, String messageType, String clientId) {
@@ -106,12 +114,14 @@ public class Message {
     public void edit(String newContent) {
         content = newContent;
         editedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        changedAt = editedAt;
     }
 
     /** A tombstone: the seq stays, the content goes. */
     public void delete() {
         content = "";
         deleted = true;
+        changedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
     public boolean isDeleted() {
