@@ -49,8 +49,11 @@ public class SocketLifecycle {
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         // Liveness pings and closes silent sockets itself; the container's own idle timer would
-        // be re-armed on every frame sent or received, on a context-capturing executor
-        session.setMaxIdleTimeout(0);
+        // be re-armed on every frame sent or received, on a context-capturing executor. Setting
+        // it schedules that timer once more, so only where the container has one on (not Payara)
+        if (session.getMaxIdleTimeout() != 0) {
+            session.setMaxIdleTimeout(0);
+        }
         User user = accounts.byUsername(identity.username()).orElseGet(() -> accounts.provision(identity.username()));
         Connection connection = registry.connect(new SocketTransport(session), user, identity, admission.slot());
         session.getUserProperties().put(CONNECTION, connection);

@@ -37,17 +37,23 @@ public final class SocketTransport implements Transport {
             done.accept(new IOException("the session is closed"));
             return;
         }
+        ClassLoader own = withoutServices();
+        try {
+            session.getAsyncRemote()
+                    .sendText(frame.text(), result -> done.accept(result.isOK() ? null : result.getException()));
+        } finally {
+            Thread.currentThread().setContextClassLoader(own);
+        }
+    }
+
+    /** On Tyrus, the platform loader as the thread's context loader (see above); returns the one to put back. */
+    private ClassLoader withoutServices() {
         Thread thread = Thread.currentThread();
         ClassLoader own = thread.getContextClassLoader();
         if (tyrus) {
             thread.setContextClassLoader(WITHOUT_SERVICES);
         }
-        try {
-            session.getAsyncRemote()
-                    .sendText(frame.text(), result -> done.accept(result.isOK() ? null : result.getException()));
-        } finally {
-            thread.setContextClassLoader(own);
-        }
+        return own;
     }
 
     @Override
@@ -55,7 +61,12 @@ public final class SocketTransport implements Transport {
         if (!session.isOpen()) {
             throw new IOException("the session is closed");
         }
-        session.getBasicRemote().sendText(frame.text());
+        ClassLoader own = withoutServices();
+        try {
+            session.getBasicRemote().sendText(frame.text());
+        } finally {
+            Thread.currentThread().setContextClassLoader(own);
+        }
     }
 
     @Override
@@ -64,18 +75,14 @@ public final class SocketTransport implements Transport {
             done.accept(new IOException("the session is closed"));
             return;
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader own = thread.getContextClassLoader();
-        if (tyrus) {
-            thread.setContextClassLoader(WITHOUT_SERVICES);
-        }
+        ClassLoader own = withoutServices();
         Throwable failure = null;
         try {
             session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
         } catch (IOException | RuntimeException e) {
             failure = e;
         } finally {
-            thread.setContextClassLoader(own);
+            Thread.currentThread().setContextClassLoader(own);
         }
         done.accept(failure);
     }
