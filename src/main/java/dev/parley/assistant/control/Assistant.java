@@ -13,6 +13,7 @@ import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.entity.ServerFrame;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.Room;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -89,6 +90,12 @@ public class Assistant {
         }
     }
 
+    // a read blocked on the model server would otherwise hold its thread until the timeout
+    @PreDestroy
+    void stop() {
+        inFlight.values().forEach(Reply::cancel);
+    }
+
     void deleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessageDeleted event) {
         Reply reply = inFlight.get(event.roomId());
         if (reply != null && reply.replyTo() == event.seq() && reply.cancel()) {
@@ -101,6 +108,9 @@ public class Assistant {
         User sender = accounts.byUsername(message.sender()).orElse(null);
         User assistant = accounts.assistant();
         Room room;
+        if (sender == null) {
+            return;
+        }
         try {
             room = rooms.visible(sender, message.roomId()).room();
         } catch (Refusal gone) {
