@@ -2,41 +2,30 @@ package dev.parley.assistant.control;
 
 import dev.parley.accounts.control.Accounts;
 import dev.parley.accounts.entity.User;
-import dev.parley.cluster.control.Fanout;
 import dev.parley.messages.control.History;
-import dev.parley.messages.control.Messages;
 import dev.parley.messages.entity.ChatMessage;
 import dev.parley.messages.entity.MessageDeleted;
 import dev.parley.messages.entity.MessagePosted;
 import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
-import dev.parley.realtime.entity.ServerFrame;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.Room;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Answers the messages that ask the assistant. Committed messages are looked at after commit,
- * off the committing thread; a trigger passes the sender's limit and the room's one-reply rule,
- * then streams on a thread of its own with no transaction open, and ends either saved through
- * {@link Messages} (a normal {@code message} frame) or as an {@code ai_error} to the room.
+ * Finds the messages that ask the assistant. Committed messages are looked at after commit, off
+ * the committing thread (it reads the database): a mention where the room's owner turned the
+ * assistant on, or any message in a direct room with it. A trigger within the sender's limit
+ * becomes a request with the room's latest messages, handed to {@link Replies}.
  */
 @ApplicationScoped
 public class Assistant {
-
-    private static final Logger LOG = Logger.getLogger(Assistant.class.getName());
 
     @Inject
     ModelServer model;
@@ -54,13 +43,10 @@ public class Assistant {
     History history;
 
     @Inject
-    Messages messages;
+    Replies replies;
 
     @Inject
     RateLimits limits;
-
-    @Inject
-    Fanout fanout;
 
     @Inject
     @ConfigProperty(name = "parley.ai.model", defaultValue = "llama3.2")
@@ -81,8 +67,6 @@ public class Assistant {
                     + " name of the person speaking. Answer briefly, in plain text.")
     String systemPrompt;
 
-    private final Map<Long, Reply> inFlight = new ConcurrentHashMap<>();
-
     void posted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessagePosted event) {
         ChatMessage message = event.message();
         if (model.configured() && !Accounts.isAssistant(message.sender())) {
@@ -90,27 +74,17 @@ public class Assistant {
         }
     }
 
-    // a read blocked on the model server would otherwise hold its thread until the timeout
-    @PreDestroy
-    void stop() {
-        inFlight.values().forEach(Reply::cancel);
-    }
-
     void deleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessageDeleted event) {
-        Reply reply = inFlight.get(event.roomId());
-        if (reply != null && reply.replyTo() == event.seq() && reply.cancel()) {
-            inFlight.remove(event.roomId(), reply);
-            fail(reply, "cancelled", "the message it answered was deleted", null);
-        }
+        replies.cancel(event.roomId(), event.seq());
     }
 
     private void consider(ChatMessage message) {
         User sender = accounts.byUsername(message.sender()).orElse(null);
-        User assistant = accounts.assistant();
-        Room room;
         if (sender == null) {
             return;
         }
+        User assistant = accounts.assistant();
+        Room room;
         try {
             room = rooms.visible(sender, message.roomId()).room();
         } catch (Refusal gone) {
@@ -124,66 +98,13 @@ public class Assistant {
         Reply reply = new Reply(room.id(), UUID.randomUUID().toString(), message.seq());
         long wait = limits.takeAssistant(sender.username());
         if (wait > 0) {
-            fail(reply, "rate_limited", "too many requests for the assistant", secondsOf(wait));
+            replies.fail(reply, "rate_limited", "too many requests for the assistant", secondsOf(wait));
             return;
         }
-        if (inFlight.putIfAbsent(room.id(), reply) != null) {
-            fail(reply, "busy", "the assistant is still answering in this room", null);
-            return;
-        }
+        // read here, before the stream, in a transaction of its own that ends at once
         String request = new Prompt(modelName, maxTokens, systemPrompt)
                 .request(history.between(room.id(), Math.max(0, message.seq() - contextMessages), message.seq() + 1));
-        try {
-            threads.stream(() -> answer(reply, assistant, request));
-        } catch (RejectedExecutionException full) {
-            inFlight.remove(room.id(), reply);
-            fail(reply, "busy", "the assistant is answering in too many rooms", null);
-        }
-    }
-
-    private void answer(Reply reply, User assistant, String request) {
-        try {
-            model.stream(
-                    request,
-                    reply,
-                    (index, delta) -> fanout.announce(
-                            reply.roomId(),
-                            new ServerFrame.AiChunk(reply.roomId(), reply.streamId(), reply.replyTo(), index, delta)));
-            String text = reply.finish();
-            if (text != null) {
-                save(reply, assistant, text);
-            }
-        } catch (ModelFailure failure) {
-            if (reply.end()) {
-                fail(reply, failure.code(), failure.getMessage(), failure.retryAfter());
-            }
-        } catch (RuntimeException unexpected) {
-            LOG.log(Level.SEVERE, "an assistant reply failed", unexpected);
-            if (reply.end()) {
-                fail(reply, "internal", "the reply failed", null);
-            }
-        } finally {
-            inFlight.remove(reply.roomId(), reply);
-        }
-    }
-
-    private void save(Reply reply, User assistant, String text) {
-        try {
-            messages.reply(assistant, reply.roomId(), text, reply.replyTo());
-        } catch (Refusal refused) {
-            switch (refused.code()) {
-                case "conflict" -> fail(reply, "cancelled", "the message it answered was deleted", null);
-                case "too_long" -> fail(reply, "too_long", "the reply is longer than a message may be", null);
-                case "invalid" -> fail(reply, "upstream_error", "the model server sent no usable text", null);
-                default -> LOG.fine(() -> "a reply was not saved: " + refused.code());
-            }
-        }
-    }
-
-    private void fail(Reply reply, String code, String message, Long retryAfter) {
-        fanout.announce(
-                reply.roomId(),
-                new ServerFrame.AiError(reply.roomId(), reply.streamId(), reply.replyTo(), code, message, retryAfter));
+        replies.start(reply, assistant, request);
     }
 
     private static long secondsOf(long nanos) {
