@@ -14,7 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,6 +28,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class Assistant {
+
+    private static final int KNOWN_ROOMS = 100_000;
+
+    /** Whether a room is a direct room with the assistant: it never changes, so it is read once per room. */
+    private final Map<Long, Boolean> directWithAssistant = new ConcurrentHashMap<>();
 
     @Inject
     ModelServer model;
@@ -79,6 +86,11 @@ public class Assistant {
     }
 
     private void consider(ChatMessage message) {
+        boolean mentioned = Mentions.assistantIn(message.content());
+        if (!mentioned && Boolean.FALSE.equals(directWithAssistant.get(message.roomId()))) {
+            // the common case: no mention, in a room known not to be the assistant's direct room
+            return;
+        }
         User sender = accounts.byUsername(message.sender()).orElse(null);
         if (sender == null) {
             return;
@@ -90,8 +102,13 @@ public class Assistant {
         } catch (Refusal gone) {
             return;
         }
-        boolean asked = room.isDirectBetween(sender.id(), assistant.id())
-                || (room.assistant() && Mentions.assistantIn(message.content()));
+        // the sender of a message in a direct room is one of its pair, so this is the room's own fact
+        boolean direct = room.isDirectBetween(sender.id(), assistant.id());
+        if (directWithAssistant.size() >= KNOWN_ROOMS) {
+            directWithAssistant.clear();
+        }
+        directWithAssistant.put(room.id(), direct);
+        boolean asked = direct || (room.assistant() && mentioned);
         if (!asked) {
             return;
         }
