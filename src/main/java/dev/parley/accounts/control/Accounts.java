@@ -23,6 +23,9 @@ public class Accounts {
     public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
     private static final int KNOWN_USERS = 100_000;
 
+    /** The built-in user the assistant's replies come from (V5__assistant.sql); nobody signs in as it. */
+    public static final String ASSISTANT = "assistant";
+
     @PersistenceContext
     EntityManager em;
 
@@ -83,10 +86,18 @@ public class Accounts {
     /** A user known only from an external issuer's token: created on first sight. */
     @Transactional
     public User provision(String username) {
-        if (!USERNAME.matcher(username).matches()) {
+        if (!USERNAME.matcher(username).matches() || isAssistant(username)) {
             throw Refusal.forbidden("the token's user name is not a valid Parley username");
         }
         return byUsername(username).orElseGet(() -> register(username, null, null));
+    }
+
+    public static boolean isAssistant(String username) {
+        return ASSISTANT.equals(User.keyOf(username));
+    }
+
+    public User assistant() {
+        return byUsername(ASSISTANT).orElseThrow(() -> new IllegalStateException("the assistant user is missing"));
     }
 
     private static Refusal taken(String username) {

@@ -64,6 +64,15 @@ public class Fanout {
         publish(new RoomEvent.Left(event.roomId(), event.username(), event.roomDeleted()));
     }
 
+    /**
+     * A frame of the moment, never stored (the assistant's chunks and errors), to the room's
+     * subscribers on this node and the others. It goes through the room's lane, so it keeps its
+     * place among the room's committed events.
+     */
+    public void announce(long roomId, ServerFrame frame) {
+        publish(new RoomEvent.Changed(roomId, EncodedFrame.of(frame)));
+    }
+
     private void publish(RoomEvent event) {
         published.incrementAndGet();
         local.deliver(event);

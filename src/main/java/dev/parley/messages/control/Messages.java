@@ -92,13 +92,33 @@ public class Messages {
         String type = draft.messageType() == null ? Message.TEXT : draft.messageType();
         Message message =
                 new Message(roomId, room.nextSeq(), membership.user(), draft.content(), type, draft.clientId());
-        em.persist(message);
         // writing in a room means having read it: unread counts stay last_seq minus the marker
         membership.markRead(message.seq());
+        return new Posted(store(message), false);
+    }
+
+    /**
+     * The assistant's finished reply to the message {@code replyTo}: the same checks, seq and
+     * after-commit event as any message, but it needs no membership (an owner asks it into a
+     * room without adding it) and spends no one's message allowance. Refused with 409 when the
+     * message it answers was deleted meanwhile, so a cancelled reply is never stored.
+     */
+    public ChatMessage reply(User assistant, long roomId, String content, long replyTo) {
+        check(new Draft(content, null, null));
+        Room room = rooms.lockForSend(roomId);
+        if (find(roomId, replyTo).isDeleted()) {
+            throw Refusal.conflict("message " + replyTo + " was deleted");
+        }
+        User sender = em.getReference(User.class, assistant.id());
+        return store(new Message(roomId, room.nextSeq(), sender, content, Message.TEXT, null).replyingTo(replyTo));
+    }
+
+    private ChatMessage store(Message message) {
+        em.persist(message);
         em.flush();
         ChatMessage view = message.view();
         posted.fire(new MessagePosted(view));
-        return new Posted(view, false);
+        return view;
     }
 
     /** Only the sender edits; the seq stays and edited_at records when. */

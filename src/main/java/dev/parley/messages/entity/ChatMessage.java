@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A committed message as every channel shows it: REST answers, history pages, socket and SSE
  * frames. {@code sender} is the username, {@code senderName} the display name. A deleted message
- * keeps its seq with no content.
+ * keeps its seq with no content. {@code replyTo} is the seq of the message this one answers
+ * (the assistant's replies), null otherwise.
  */
 public record ChatMessage(
         long id,
@@ -19,4 +20,5 @@ public record ChatMessage(
         String clientId,
         Instant timestamp,
         Instant editedAt,
-        boolean deleted) {}
+        boolean deleted,
+        Long replyTo) {}

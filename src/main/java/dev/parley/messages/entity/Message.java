@@ -83,6 +83,9 @@ public class Message {
     @Column(name = "changed_at")
     private Instant changedAt;
 
+    @Column(name = "reply_to")
+    private Long replyTo;
+
     protected Message() {}
 
     public Message(long roomId, long seq, User sender, String content, String messageType, String clientId) {
@@ -108,7 +111,14 @@ public class Message {
                 clientId,
                 createdAt,
                 editedAt,
-                deleted);
+                deleted,
+                replyTo);
+    }
+
+    /** Marks this message as the answer to the message {@code seq} of the same room. */
+    public Message replyingTo(long seq) {
+        this.replyTo = seq;
+        return this;
     }
 
     public void edit(String newContent) {

@@ -38,6 +38,15 @@ public class RateLimits {
     @ConfigProperty(name = "parley.ratelimit.typing.per-second", defaultValue = "2")
     double typingPerSecond;
 
+    // a reply costs the model server far more than a message costs Parley
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.assistant.capacity", defaultValue = "5")
+    double assistantCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.assistant.per-second", defaultValue = "0.05")
+    double assistantPerSecond;
+
     // logins and registrations cost a deliberately slow password hash: bounded per client and per name
     @Inject
     @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "30")
@@ -60,6 +69,7 @@ public class RateLimits {
 
     private final Map<String, TokenBucket> messages = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> typing = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> assistant = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authByAddress = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authByUser = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
@@ -109,6 +119,11 @@ public class RateLimits {
         return wait(typing, "typing", username.toLowerCase(Locale.ROOT), typingCapacity, typingPerSecond) == 0;
     }
 
+    /** One request for an assistant reply; the nanoseconds to wait when over the limit, else 0. */
+    public long takeAssistant(String username) {
+        return wait(assistant, "assistant", username.toLowerCase(Locale.ROOT), assistantCapacity, assistantPerSecond);
+    }
+
     // in a cluster the bucket is one in Redis for every node; without Redis, this node's own
     private long wait(Map<String, TokenBucket> buckets, String name, String key, double capacity, double perSecond) {
         return shared.token(name, key, capacity, perSecond).orElseGet(() -> {
@@ -120,7 +135,7 @@ public class RateLimits {
 
     private void forgetIdle() {
         long now = System.nanoTime();
-        for (Map<String, TokenBucket> buckets : List.of(messages, typing, authByAddress, authByUser)) {
+        for (Map<String, TokenBucket> buckets : List.of(messages, typing, assistant, authByAddress, authByUser)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
     }

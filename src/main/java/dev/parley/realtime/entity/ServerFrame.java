@@ -129,6 +129,29 @@ public sealed interface ServerFrame {
         }
     }
 
+    /**
+     * A piece of the assistant's reply while it streams. Droppable: the saved message that ends
+     * the stream carries the whole text, so a slow client loses nothing it cannot read there.
+     */
+    record AiChunk(long roomId, String streamId, long replyTo, long index, String delta) implements ServerFrame {
+        public String type() {
+            return "ai_chunk";
+        }
+
+        @Override
+        public boolean droppable() {
+            return true;
+        }
+    }
+
+    /** The assistant's reply ended without being saved; {@code retryAfter} in seconds, when known. */
+    record AiError(long roomId, String streamId, long replyTo, String code, String message, Long retryAfter)
+            implements ServerFrame {
+        public String type() {
+            return "ai_error";
+        }
+    }
+
     record Authenticated(Instant expiresAt) implements ServerFrame {
         public String type() {
             return "authenticated";

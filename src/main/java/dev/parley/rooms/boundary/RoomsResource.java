@@ -12,6 +12,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -69,6 +70,17 @@ public class RoomsResource {
     @Path("{id}")
     public RoomSummary room(@PathParam("id") long id) {
         return rooms.summary(caller.user(), id);
+    }
+
+    /** The owner changes the room's settings; so far the one setting is {@code assistant}. */
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public RoomSummary settings(@PathParam("id") long id, String body) {
+        JsonInput input = JsonInput.parse(body);
+        Boolean assistant = input.bool("assistant", true);
+        input.validate();
+        return rooms.assistant(caller.user(), id, assistant);
     }
 
     /** Moves the caller's read marker forward; a lower seq leaves it where it is. */

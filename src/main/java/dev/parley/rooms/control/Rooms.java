@@ -113,6 +113,16 @@ public class Rooms {
         return room;
     }
 
+    /** Turns the assistant on or off in a room: its owner only (a direct room's pair have it through the direct room). */
+    public RoomSummary assistant(User owner, long roomId, boolean on) {
+        Room room = joined(owner, roomId).room();
+        if (room.ownerId() != owner.id() || room.isDirect()) {
+            throw Refusal.forbidden("only the room's owner may change its settings");
+        }
+        room.assistant(on);
+        return summary(owner, roomId);
+    }
+
     public RoomSummary summary(User user, long roomId) {
         Visible visible = visible(user, roomId);
         return RoomSummary.of(

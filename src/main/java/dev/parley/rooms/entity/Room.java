@@ -58,6 +58,10 @@ public class Room {
     @Column(name = "direct_key", length = 41)
     private String directKey;
 
+    /** Whether a mention of the assistant in this room asks it for a reply; the owner's choice. */
+    @Column(nullable = false)
+    private boolean assistant;
+
     protected Room() {}
 
     /** The one two-person room of a pair, whoever writes first. */
@@ -69,6 +73,11 @@ public class Room {
 
     public static String directKey(long a, long b) {
         return Math.min(a, b) + ":" + Math.max(a, b);
+    }
+
+    /** Whether this is the direct room of these two users. */
+    public boolean isDirectBetween(long a, long b) {
+        return isDirect() && directKey(a, b).equals(directKey);
     }
 
     public boolean isDirect() {
@@ -94,6 +103,14 @@ public class Room {
 
     public void transferTo(long newOwnerId) {
         this.ownerId = newOwnerId;
+    }
+
+    public boolean assistant() {
+        return assistant;
+    }
+
+    public void assistant(boolean on) {
+        this.assistant = on;
     }
 
     public Long id() {

@@ -10,7 +10,8 @@ public record RoomSummary(
         boolean member,
         long memberCount,
         long lastSeq,
-        long unread) {
+        long unread,
+        boolean assistant) {
 
     public static RoomSummary of(Room room, Membership membership, long memberCount) {
         boolean member = membership != null;
@@ -23,6 +24,7 @@ public record RoomSummary(
                 member,
                 memberCount,
                 room.lastSeq(),
-                member ? membership.unreadUpTo(room.lastSeq()) : 0);
+                member ? membership.unreadUpTo(room.lastSeq()) : 0,
+                room.assistant());
     }
 }
