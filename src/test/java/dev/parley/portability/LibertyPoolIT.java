@@ -2,7 +2,6 @@ package dev.parley.portability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -33,9 +32,7 @@ class LibertyPoolIT {
 
     @Test
     void thePoolIsVisibleAndValidThroughTheRestApi() throws Exception {
-        OtherServer.url();
-        assumeTrue("liberty".equals(OtherServer.name()), "the Liberty REST API test runs under -Pliberty");
-        URI admin = URI.create(OtherServer.required("parley.other.management.url"));
+        URI admin = OtherServer.management("liberty");
         String credentials = OtherServer.required("parley.other.management.user") + ":"
                 + OtherServer.required("parley.other.management.password");
 

@@ -37,6 +37,16 @@ final class OtherServer {
         return uri;
     }
 
+    /**
+     * The management URL of the server the build started, for a test that only applies to
+     * {@code server}: skipped without a server or on another one.
+     */
+    static URI management(String server) {
+        url();
+        assumeTrue(server.equals(name()), "this test runs under -P" + server + ", not " + name());
+        return URI.create(required("parley.other.management.url"));
+    }
+
     /** A system property the profile must set for {@link #name()}'s management test. */
     static String required(String property) {
         String value = System.getProperty(property, "").trim();

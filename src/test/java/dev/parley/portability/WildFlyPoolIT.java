@@ -2,7 +2,6 @@ package dev.parley.portability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -33,9 +32,7 @@ class WildFlyPoolIT {
 
     @Test
     void thePoolAndItsStatisticsAreVisibleThroughTheManagementApi() throws IOException {
-        OtherServer.url();
-        assumeTrue("wildfly".equals(OtherServer.name()), "the WildFly management test runs under -Pwildfly");
-        URI management = URI.create(OtherServer.required("parley.other.management.url") + "/management");
+        URI management = OtherServer.management("wildfly").resolve("/management");
         String user = OtherServer.required("parley.other.management.user");
         String password = OtherServer.required("parley.other.management.password");
 
