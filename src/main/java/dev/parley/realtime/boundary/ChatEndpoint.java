@@ -24,6 +24,15 @@ public class ChatEndpoint {
     private final SocketLifecycle lifecycle;
     private final ChatProtocol protocol;
 
+    /**
+     * The constructor the WebSocket specification asks of an annotated endpoint; Open Liberty
+     * refuses the deployment without it. {@link EndpointFactory} makes the instances, but a
+     * container that made one this way would still get a working endpoint.
+     */
+    public ChatEndpoint() {
+        this(EndpointFactory.lifecycle(), EndpointFactory.protocol());
+    }
+
     ChatEndpoint(SocketLifecycle lifecycle, ChatProtocol protocol) {
         this.lifecycle = lifecycle;
         this.protocol = protocol;

@@ -14,21 +14,32 @@ import jakarta.websocket.server.ServerEndpointConfig;
  */
 public class EndpointFactory extends ServerEndpointConfig.Configurator {
 
-    private volatile SocketLifecycle lifecycle;
-    private volatile ChatProtocol protocol;
+    private static volatile SocketLifecycle lifecycle;
+    private static volatile ChatProtocol protocol;
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
-        if (lifecycle == null) {
-            lifecycle = CDI.current().select(SocketLifecycle.class).get();
-            protocol = CDI.current().select(ChatProtocol.class).get();
-        }
         if (endpointClass == ChatEndpoint.class) {
-            return endpointClass.cast(new ChatEndpoint(lifecycle, protocol));
+            return endpointClass.cast(new ChatEndpoint(lifecycle(), protocol()));
         }
         if (endpointClass == RoomEndpoint.class) {
-            return endpointClass.cast(new RoomEndpoint(lifecycle, protocol));
+            return endpointClass.cast(new RoomEndpoint(lifecycle(), protocol()));
         }
         throw new InstantiationException("no endpoint " + endpointClass.getName());
+    }
+
+    // per deployment: the class is the WAR's own, so a redeployment starts from null again
+    static SocketLifecycle lifecycle() {
+        SocketLifecycle found = lifecycle;
+        return found != null
+                ? found
+                : (lifecycle = CDI.current().select(SocketLifecycle.class).get());
+    }
+
+    static ChatProtocol protocol() {
+        ChatProtocol found = protocol;
+        return found != null
+                ? found
+                : (protocol = CDI.current().select(ChatProtocol.class).get());
     }
 }

@@ -21,6 +21,15 @@ public class RoomEndpoint {
     private final SocketLifecycle lifecycle;
     private final ChatProtocol protocol;
 
+    /**
+     * The constructor the WebSocket specification asks of an annotated endpoint; Open Liberty
+     * refuses the deployment without it. {@link EndpointFactory} makes the instances, but a
+     * container that made one this way would still get a working endpoint.
+     */
+    public RoomEndpoint() {
+        this(EndpointFactory.lifecycle(), EndpointFactory.protocol());
+    }
+
     RoomEndpoint(SocketLifecycle lifecycle, ChatProtocol protocol) {
         this.lifecycle = lifecycle;
         this.protocol = protocol;
