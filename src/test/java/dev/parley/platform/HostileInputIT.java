@@ -145,7 +145,8 @@ class HostileInputIT {
         rest.direct(sender, peer, "and a direct one");
         assertEquals(
                 "and a direct one",
-                personal.next("message", WAIT, "room_added", "subscribed", "presence").getString("content"));
+                personal.next("message", WAIT, "room_added", "subscribed", "presence")
+                        .getString("content"));
         assertEquals(List.of(), withoutPresence(theirs.fence()));
     }
 
