@@ -257,22 +257,19 @@ final class ParleyServer implements AutoCloseable {
         return process == null ? ready() : process.isAlive();
     }
 
-    /**
-     * The gauge {@code parley.connections}: open sockets and streams. Before the first connection
-     * the registry bean (and so its gauge) may not exist yet: that counts as 0.
-     */
+    /** The gauge {@code parley_connections}: open sockets and streams (not {@code parley_connections_open}, by transport). */
     long connections() {
-        return (long) metricOrZero("parley_connections");
+        return (long) metricOrZero(name -> name.equals("parley_connections"));
     }
 
-    /** The counter {@code parley.slow.closes}: sockets closed as too slow (0 before the first). */
+    /** {@code parley_slow_closes_total}: sockets closed as too slow. */
     long slowCloses() {
-        return (long) metricOrZero("parley_slow_closes");
+        return (long) metricOrZero(name -> name.startsWith("parley_slow_closes"));
     }
 
-    private double metricOrZero(String prefix) {
+    private double metricOrZero(Predicate<String> name) {
         try {
-            return metric("application", name -> name.startsWith(prefix));
+            return metric("application", name);
         } catch (NoSuchMetric missing) {
             return 0;
         }

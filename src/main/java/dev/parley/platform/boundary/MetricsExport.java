@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,7 +47,7 @@ public class MetricsExport {
             int bound = i;
             String le = i == LatencyRecorder.BOUNDS_SECONDS.length
                     ? "+Inf"
-                    : Double.toString(LatencyRecorder.BOUNDS_SECONDS[i]);
+                    : BigDecimal.valueOf(LatencyRecorder.BOUNDS_SECONDS[i]).toPlainString(); // 0.0005, not 5.0E-4
             gauge(LATENCY + ".bucket", about, m -> m.commitToWrite().cumulative(bound), new Tag("le", le));
         }
         gauge(LATENCY + ".count", about, m -> m.commitToWrite().count());
