@@ -305,22 +305,20 @@ final class ParleyServer implements AutoCloseable {
         return own && (peer == null || peer.alive());
     }
 
-    /**
-     * The gauge {@code parley.connections}: open sockets and streams. Before the first connection
-     * the registry bean (and so its gauge) may not exist yet: that counts as 0.
-     */
+    /** The gauge {@code parley_connections}: open sockets and streams (not {@code parley_connections_open}, by transport). */
     long connections() {
-        return (long) metricOrZero("parley_connections") + (peer == null ? 0 : peer.connections());
+        return (long) metricOrZero(name -> name.equals("parley_connections")) + (peer == null ? 0 : peer.connections());
     }
 
-    /** The counter {@code parley.slow.closes}: sockets closed as too slow (0 before the first). */
+    /** {@code parley_slow_closes_total}: sockets closed as too slow. */
     long slowCloses() {
-        return (long) metricOrZero("parley_slow_closes") + (peer == null ? 0 : peer.slowCloses());
+        return (long) metricOrZero(name -> name.startsWith("parley_slow_closes"))
+                + (peer == null ? 0 : peer.slowCloses());
     }
 
-    private double metricOrZero(String prefix) {
+    private double metricOrZero(Predicate<String> name) {
         try {
-            return metric("application", name -> name.startsWith(prefix));
+            return metric("application", name);
         } catch (NoSuchMetric missing) {
             return 0;
         }

@@ -2,6 +2,8 @@ package dev.parley.cluster;
 
 import static dev.parley.support.ChatClient.WAIT;
 import static dev.parley.support.ChatClient.frame;
+import static dev.parley.support.Frames.contents;
+import static dev.parley.support.RestCalls.seqs;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -519,13 +521,5 @@ class ClusterIT {
         for (JsonObject frame : client.fence()) {
             assertFalse("message".equals(ChatClient.type(frame)), "no message after the expected ones: " + frame);
         }
-    }
-
-    static List<Long> seqs(List<JsonObject> messages) {
-        return messages.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
-    }
-
-    static List<String> contents(List<JsonObject> messages) {
-        return messages.stream().map(m -> m.getString("content")).toList();
     }
 }

@@ -2,42 +2,28 @@ package dev.parley.realtime;
 
 import static dev.parley.support.ChatClient.WAIT;
 import static dev.parley.support.ChatClient.frame;
+import static dev.parley.support.Frames.*;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.parley.support.Api;
 import dev.parley.support.ChatClient;
 import dev.parley.support.Deployments;
+import dev.parley.support.Frames;
 import dev.parley.support.ParleyTest;
+import dev.parley.support.RestCalls;
 import dev.parley.support.TestKeys;
-import dev.parley.support.Users;
 import dev.parley.support.Users.User;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -54,8 +40,6 @@ import org.junit.jupiter.api.Test;
 class ChatIT {
 
     static final Duration QUIET = Duration.ofMillis(500);
-    static final List<String> MESSAGE_FIELDS = List.of(
-            "id", "room_id", "seq", "sender_id", "sender", "sender_name", "content", "message_type", "client_id");
     private static final System.Logger LOG = System.getLogger(ChatIT.class.getName());
 
     static User alice;
@@ -72,13 +56,15 @@ class ChatIT {
     URL url;
 
     Api api;
+    RestCalls rest;
     final List<ChatClient> opened = new ArrayList<>();
 
     @BeforeEach
     void users() {
         api = new Api(url);
+        rest = new RestCalls(api);
         if (alice == null) {
-            List<User> users = register(api, List.of("alice", "bob", "carol", "dave"));
+            List<User> users = RestCalls.register(api, List.of("alice", "bob", "carol", "dave"));
             alice = users.get(0);
             bob = users.get(1);
             carol = users.get(2);
@@ -115,10 +101,10 @@ class ChatIT {
         assertEquals(atAliceFromBob, atBobOwn.get("message"));
         assertAck(atBobOwn.get("ack"), room, atAliceFromBob, false);
 
-        List<JsonObject> stored = history(room, alice);
+        List<JsonObject> stored = rest.history(room, alice);
         assertEquals(2, stored.size(), stored::toString);
-        assertSameMessage(stored.get(0), atBob);
-        assertSameMessage(stored.get(1), atAliceFromBob);
+        RestCalls.assertSameMessage(stored.get(0), atBob);
+        RestCalls.assertSameMessage(stored.get(1), atAliceFromBob);
         JsonObject bySeq = api.get(
                         "/rooms/" + room + "/messages/" + atAlice.get("ack").getInt("seq"), bob.token())
                 .json();
@@ -145,7 +131,7 @@ class ChatIT {
         Map<String, JsonObject> second = a.nextOfEach(List.of("message", "ack"), WAIT);
         assertMessage(second.get("message"), room, 2, alice, "twice", "dup-2");
         assertAck(second.get("ack"), room, second.get("message"), false);
-        assertEquals(List.of("once", "twice"), contents(history(room, bob)));
+        assertEquals(List.of("once", "twice"), contents(rest.history(room, bob)));
     }
 
     @Test
@@ -155,15 +141,15 @@ class ChatIT {
         ChatClient b = joinRoom(bob, room);
         assertPresence(a.next("presence"), room, "join", bob, Map.of(alice.name(), 1, bob.name(), 1));
 
-        JsonObject posted = post(alice, room, "over REST", "r-1");
-        JsonObject postedByBob = post(bob, room, "REST again", null);
+        JsonObject posted = rest.post(alice, room, "over REST", "r-1");
+        JsonObject postedByBob = rest.post(bob, room, "REST again", null);
         for (ChatClient client : List.of(a, b)) {
             JsonObject m = client.next("message");
             assertMessage(m, room, 1, alice, "over REST", "r-1");
-            assertSameMessage(posted, m);
+            RestCalls.assertSameMessage(posted, m);
             JsonObject m2 = client.next("message");
             assertMessage(m2, room, 2, bob, "REST again", null);
-            assertSameMessage(postedByBob, m2);
+            RestCalls.assertSameMessage(postedByBob, m2);
             assertEquals(List.of(), client.fence(), "a REST post sends no ack to any socket");
         }
     }
@@ -173,7 +159,7 @@ class ChatIT {
         long r1 = room(alice, bob);
         long r2 = room(alice, bob);
         long r3 = room(alice, bob);
-        post(bob, r2, "before alice came", null);
+        rest.post(bob, r2, "before alice came", null);
 
         ChatClient a = opened(
                 ChatClient.to(api, "/ws/chat?room=" + r1).bearer(alice.token()).open(), alice, true, r1);
@@ -188,10 +174,10 @@ class ChatIT {
             assertTrue(ownLeave || "unsubscribed".equals(ChatClient.type(f)), f::toString);
         }
 
-        post(bob, r3, "r3, first", null);
-        post(bob, r1, "r1, hello", null);
-        post(bob, r2, "r2, hello", null);
-        post(bob, r3, "r3, again", null);
+        rest.post(bob, r3, "r3, first", null);
+        rest.post(bob, r1, "r1, hello", null);
+        rest.post(bob, r2, "r2, hello", null);
+        rest.post(bob, r3, "r3, again", null);
         Map<Long, JsonObject> byRoom = new LinkedHashMap<>();
         for (int i = 0; i < 2; i++) {
             JsonObject m = a.next("message");
@@ -208,12 +194,12 @@ class ChatIT {
         assertAck(own.get("ack"), r2, own.get("message"), false);
 
         // fence: a later message in r1 arrives, and nothing from r3 before or after it
-        post(bob, r1, "r1, fence", null);
+        rest.post(bob, r1, "r1, fence", null);
         assertMessage(a.next("message"), r1, 2, bob, "r1, fence", null);
         a.assertNothing(QUIET);
         assertEquals(
                 List.of("r3, first", "r3, again"),
-                contents(history(r3, alice)),
+                contents(rest.history(r3, alice)),
                 "r3 got its messages, alice's socket did not");
     }
 
@@ -265,8 +251,8 @@ class ChatIT {
      */
     @Test
     void aBigRoomsPresenceFramesCarryTheCountNotTheList() {
-        List<User> crowd = register(api, List.of("crowd", "crowd", "crowd", "crowd", "crowd"));
-        long room = createRoom(api, crowd.get(0), "{\"name\":\"Crowded\"}", crowd.subList(1, 5));
+        List<User> crowd = RestCalls.register(api, List.of("crowd", "crowd", "crowd", "crowd", "crowd"));
+        long room = RestCalls.createRoom(api, crowd.get(0), "{\"name\":\"Crowded\"}", crowd.subList(1, 5));
         ChatClient first = joinRoom(crowd.get(0), room);
         for (int i = 1; i < 4; i++) {
             joinRoom(crowd.get(i), room);
@@ -302,8 +288,8 @@ class ChatIT {
         assertTyping(a2.next("typing"), room, bob, true);
         assertEquals(List.of(), b.fence());
 
-        assertEquals(List.of(), history(room, alice), "typing is never stored");
-        assertEquals(0, lastSeq(room, alice));
+        assertEquals(List.of(), rest.history(room, alice), "typing is never stored");
+        assertEquals(0, rest.lastSeq(room, alice));
     }
 
     // ---- refusals
@@ -323,13 +309,13 @@ class ChatIT {
                         .refusal(),
                 "bad signature");
 
-        String expired = forgedToken(alice, -600);
+        String expired = TestKeys.forgedToken(alice, -600);
         assertEquals(401, ChatClient.to(api, path).bearer(expired).refusal(), "expired, in the header");
         assertEquals(401, ChatClient.to(api, path + "?token=" + expired).refusal(), "expired, in the query");
         assertEquals(401, ChatClient.to(api, "/ws/chat?access_token=" + expired).refusal(), "expired, in the alias");
 
         // the control: the same forgery, still valid, is let in, so the refusals are about expiry
-        opened(ChatClient.to(api, path).bearer(forgedToken(alice, 600)).open(), alice, true, room);
+        opened(ChatClient.to(api, path).bearer(TestKeys.forgedToken(alice, 600)).open(), alice, true, room);
     }
 
     @Test
@@ -398,7 +384,7 @@ class ChatIT {
 
     @Test
     void anUnknownOrInvisibleRoomIsClosedWith4004() {
-        long secret = createRoom(api, alice, "{\"name\":\"Secret\",\"visibility\":\"private\"}", List.of());
+        long secret = RestCalls.createRoom(api, alice, "{\"name\":\"Secret\",\"visibility\":\"private\"}", List.of());
         for (long room : List.of(987_654_321L, secret)) {
             ChatClient b = track(
                     ChatClient.to(api, "/ws/chat/" + room).bearer(bob.token()).open());
@@ -420,12 +406,12 @@ class ChatIT {
         assertError(b.next("error"), "not_member", "x-1");
 
         subscribe(b, bob, bobs);
-        post(alice, alices, "not for bob", null);
-        post(bob, bobs, "for bob", null);
+        rest.post(alice, alices, "not for bob", null);
+        rest.post(bob, bobs, "for bob", null);
         assertMessage(b.next("message"), bobs, 1, bob, "for bob", null);
         b.assertNothing(QUIET);
         assertFalse(b.isClosed());
-        assertEquals(List.of("not for bob"), contents(history(alices, alice)), "bob's drive-by was not stored");
+        assertEquals(List.of("not for bob"), contents(rest.history(alices, alice)), "bob's drive-by was not stored");
     }
 
     // ---- bad frames
@@ -458,8 +444,8 @@ class ChatIT {
         Map<String, JsonObject> good = a.nextOfEach(List.of("message", "ack"), WAIT);
         assertMessage(good.get("message"), room, 1, alice, "x".repeat(4000), "m-5");
         assertAck(good.get("ack"), room, good.get("message"), false);
-        assertEquals(1, history(room, alice).size(), "only the good message was stored");
-        assertEquals(List.of(), history(other, alice));
+        assertEquals(1, rest.history(room, alice).size(), "only the good message was stored");
+        assertEquals(List.of(), rest.history(other, alice));
     }
 
     @Test
@@ -467,7 +453,7 @@ class ChatIT {
         long room = room(alice);
         String huge = say(room, "x".repeat(70_000), "huge").toString();
         assertEquals(1009, ChatClient.sendSingleFrame(api, "/ws/chat/" + room, alice.token(), huge), "one 70 KB frame");
-        assertEquals(List.of(), history(room, alice));
+        assertEquals(List.of(), rest.history(room, alice));
     }
 
     @Test
@@ -477,7 +463,7 @@ class ChatIT {
         // the JDK client sends these 70 KB as frames of 16 KiB: the message is over the limit all the same
         a.sendRaw(say(room, "x".repeat(70_000), "huge").toString());
         assertEquals(1009, a.awaitClose(WAIT));
-        assertEquals(List.of(), history(room, alice));
+        assertEquals(List.of(), rest.history(room, alice));
     }
 
     @Test
@@ -555,7 +541,7 @@ class ChatIT {
             client.send("{\"type\":\"heartbeat\"}");
             client.next("pong", WAIT, "ack");
         }
-        assertEquals(List.of("from the room page", "from the session page"), contents(history(room, alice)));
+        assertEquals(List.of("from the room page", "from the session page"), contents(rest.history(room, alice)));
     }
 
     // ---- opening sockets
@@ -619,195 +605,23 @@ class ChatIT {
 
     void assertSubscribed(JsonObject subscribed, User user, long room) {
         assertEquals(room, subscribed.getJsonNumber("room_id").longValue(), subscribed::toString);
-        assertEquals(lastSeq(room, user), subscribed.getJsonNumber("last_seq").longValue(), subscribed::toString);
+        assertEquals(
+                rest.lastSeq(room, user), subscribed.getJsonNumber("last_seq").longValue(), subscribed::toString);
         assertTrue(subscribed.getBoolean("recovered"), subscribed::toString);
         assertEquals(0, subscribed.getInt("replayed"), subscribed::toString);
     }
 
     // ---- frames and their checks
 
-    static JsonObject say(long room, String content, String clientId) {
-        return frame(
-                "type", "message", "room_id", room, "content", content, "client_id", clientId, "message_type", "text");
-    }
-
-    static void assertMessage(JsonObject m, long room, long seq, User sender, String content, String clientId) {
-        assertEquals("message", ChatClient.type(m), m::toString);
-        assertTrue(m.getJsonNumber("id").longValue() > 0, m::toString);
-        assertEquals(room, m.getJsonNumber("room_id").longValue(), m::toString);
-        assertEquals(seq, m.getJsonNumber("seq").longValue(), m::toString);
-        assertEquals(sender.id(), m.getJsonNumber("sender_id").longValue(), m::toString);
-        assertEquals(sender.name(), m.getString("sender"), m::toString);
-        assertEquals(sender.name(), m.getString("sender_name"), "the display name falls back to the username: " + m);
-        assertEquals(content, m.getString("content"), m::toString);
-        assertEquals("text", m.getString("message_type"), m::toString);
-        if (clientId == null) {
-            assertTrue(!m.containsKey("client_id") || m.isNull("client_id"), m::toString);
-        } else {
-            assertEquals(clientId, m.getString("client_id"), m::toString);
-        }
-        assertRecent(m.getString("timestamp"));
-    }
-
-    /** A seed client reads only these fields. */
-    static void assertSeedMessage(JsonObject m, long room, User sender, String content) {
-        assertEquals(room, m.getJsonNumber("room_id").longValue(), m::toString);
-        assertEquals(sender.name(), m.getString("sender_name"), m::toString);
-        assertEquals(content, m.getString("content"), m::toString);
-        assertRecent(m.getString("timestamp"));
-    }
-
-    /** The stored message (REST) and the frame tell the same facts. */
-    static void assertSameMessage(JsonObject stored, JsonObject frame) {
-        for (String field : MESSAGE_FIELDS) {
-            assertEquals(
-                    stored.getOrDefault(field, JsonValue.NULL),
-                    frame.getOrDefault(field, JsonValue.NULL),
-                    field + ": stored " + stored + ", sent " + frame);
-        }
-        assertEquals(Instant.parse(stored.getString("timestamp")), Instant.parse(frame.getString("timestamp")));
-    }
-
-    static void assertAck(JsonObject ack, long room, JsonObject message, boolean duplicate) {
-        assertEquals("ack", ChatClient.type(ack), ack::toString);
-        assertEquals(message.getString("client_id"), ack.getString("client_id"), ack::toString);
-        assertEquals(room, ack.getJsonNumber("room_id").longValue(), ack::toString);
-        assertEquals(
-                message.getJsonNumber("id").longValue(), ack.getJsonNumber("id").longValue(), ack::toString);
-        assertEquals(
-                message.getJsonNumber("seq").longValue(),
-                ack.getJsonNumber("seq").longValue(),
-                ack::toString);
-        assertEquals(duplicate, ack.getBoolean("duplicate"), ack::toString);
-    }
-
-    static void assertError(JsonObject error, String code, String ref) {
-        assertEquals("error", ChatClient.type(error), error::toString);
-        assertEquals(code, error.getString("code"), error::toString);
-        assertFalse(error.getString("message").isBlank(), error::toString);
-        if (ref != null) {
-            assertEquals(ref, error.getString("ref"), error::toString);
-        }
-    }
-
-    static void assertPresence(JsonObject p, long room, String event, User user, Map<String, Integer> online) {
-        assertEquals("presence", ChatClient.type(p), p::toString);
-        assertEquals(room, p.getJsonNumber("room_id").longValue(), p::toString);
-        assertEquals(event, p.getString("event"), p::toString);
-        assertEquals(user.name(), p.getString("user"), p::toString);
-        assertEquals(online, online(p.getJsonArray("online")), p::toString);
-        assertEquals(online.size(), p.getInt("online_count"), p::toString);
-    }
-
-    static void assertTyping(JsonObject t, long room, User user, boolean typing) {
-        assertEquals(room, t.getJsonNumber("room_id").longValue(), t::toString);
-        assertEquals(user.name(), t.getString("user"), t::toString);
-        assertEquals(typing, t.getBoolean("is_typing"), t::toString);
-    }
-
-    static void assertRecent(String timestamp) {
-        Instant at = Instant.parse(timestamp);
-        assertTrue(
-                Math.abs(at.toEpochMilli() - System.currentTimeMillis()) < 60_000, "timestamp is now, in UTC: " + at);
-    }
-
-    /** username → connections, from a presence list; every entry carries a display name. */
-    static Map<String, Integer> online(JsonArray online) {
-        Map<String, Integer> connections = new LinkedHashMap<>();
-        for (var entry : online) {
-            JsonObject o = entry.asJsonObject();
-            assertTrue(o.containsKey("display_name"), o::toString);
-            assertTrue(o.getInt("connections") > 0, o::toString);
-            assertNull(connections.put(o.getString("username"), o.getInt("connections")), "listed twice: " + online);
-        }
-        return connections;
-    }
-
     // ---- REST
 
     Map<String, Integer> online(long room, User asker) {
         var presence = api.get("/rooms/" + room + "/presence", asker.token());
         assertEquals(200, presence.status(), presence::toString);
-        return online(presence.json().getJsonArray("online"));
+        return Frames.online(presence.json().getJsonArray("online"));
     }
 
     long room(User owner, User... members) {
-        return createRoom(api, owner, "{\"name\":\"Chat\"}", List.of(members));
-    }
-
-    static long createRoom(Api api, User owner, String json, List<User> members) {
-        var created = api.post("/rooms", json, owner.token());
-        assertEquals(201, created.status(), created::toString);
-        long room = created.json().getJsonNumber("id").longValue();
-        for (User member : members) {
-            var joined = api.put("/rooms/" + room + "/members/me", member.token());
-            assertEquals(204, joined.status(), joined::toString);
-        }
-        return room;
-    }
-
-    JsonObject post(User sender, long room, String content, String clientId) {
-        JsonObject body =
-                clientId == null ? frame("content", content) : frame("content", content, "client_id", clientId);
-        var posted = api.post("/rooms/" + room + "/messages", body.toString(), sender.token());
-        assertEquals(201, posted.status(), posted::toString);
-        return posted.json();
-    }
-
-    List<JsonObject> history(long room, User reader) {
-        var page = api.get("/rooms/" + room + "/messages?limit=200", reader.token());
-        assertEquals(200, page.status(), page::toString);
-        return page.json().getJsonArray("messages").getValuesAs(JsonObject.class);
-    }
-
-    static List<String> contents(List<JsonObject> messages) {
-        return messages.stream().map(m -> m.getString("content")).toList();
-    }
-
-    long lastSeq(long room, User reader) {
-        var found = api.get("/rooms/" + room, reader.token());
-        assertEquals(200, found.status(), found::toString);
-        return found.json().getJsonNumber("last_seq").longValue();
-    }
-
-    /** Registers users in parallel: each registration costs a slow password hash. */
-    static List<User> register(Api api, List<String> prefixes) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, prefixes.size()));
-        try {
-            List<Future<User>> pending = new ArrayList<>();
-            for (String prefix : prefixes) {
-                pending.add(pool.submit(() -> Users.create(api, prefix)));
-            }
-            List<User> users = new ArrayList<>();
-            for (Future<User> user : pending) {
-                users.add(user.get(120, TimeUnit.SECONDS));
-            }
-            return users;
-        } catch (Exception e) {
-            throw new AssertionError("registering " + prefixes.size() + " users failed", e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** A token signed with the server's own key, valid for {@code seconds} (negative: expired that long ago). */
-    static String forgedToken(User user, long seconds) throws Exception {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("parley")
-                .subject(String.valueOf(user.id()))
-                .claim("upn", user.name())
-                .claim("groups", List.of("user"))
-                .issueTime(Date.from(now.minusSeconds(Math.max(0, -seconds) + 60)))
-                .expirationTime(Date.from(now.plusSeconds(seconds)))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
-        SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(JWSAlgorithm.RS256)
-                        .type(JOSEObjectType.JWT)
-                        .build(),
-                claims);
-        jwt.sign(new RSASSASigner(TestKeys.privateKey()));
-        return jwt.serialize();
+        return RestCalls.createRoom(api, owner, "{\"name\":\"Chat\"}", List.of(members));
     }
 }

@@ -11,6 +11,7 @@ import dev.parley.support.Api;
 import dev.parley.support.ChatClient;
 import dev.parley.support.Deployments;
 import dev.parley.support.ParleyTest;
+import dev.parley.support.RestCalls;
 import dev.parley.support.Users.User;
 import jakarta.json.JsonObject;
 import java.net.URL;
@@ -70,8 +71,8 @@ class FanoutIT {
     @Test
     void fiftyClientsEachReceiveAllThousandMessagesOnceAndInOrder() throws Exception {
         Api api = new Api(url);
-        List<User> users = ChatIT.register(api, Collections.nCopies(CLIENTS, "fan"));
-        long room = ChatIT.createRoom(api, users.get(0), "{\"name\":\"Fan-out\"}", users.subList(1, CLIENTS));
+        List<User> users = RestCalls.register(api, Collections.nCopies(CLIENTS, "fan"));
+        long room = RestCalls.createRoom(api, users.get(0), "{\"name\":\"Fan-out\"}", users.subList(1, CLIENTS));
         for (User user : users) {
             ChatClient client =
                     ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();

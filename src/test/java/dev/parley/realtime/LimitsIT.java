@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.support.Api;
 import dev.parley.support.ChatClient;
 import dev.parley.support.Deployments;
+import dev.parley.support.Frames;
 import dev.parley.support.Metrics;
 import dev.parley.support.ParleyTest;
 import dev.parley.support.Posting;
+import dev.parley.support.RestCalls;
 import dev.parley.support.ResumingReader;
 import dev.parley.support.RoomHistory;
 import dev.parley.support.SubscribeStyle;
@@ -109,11 +111,11 @@ class LimitsIT {
     void aSlowConsumerIsClosedWith4008WhileTheOthersGetEveryMessage() throws Exception {
         List<String> prefixes = new ArrayList<>(List.of("normal", "slow"));
         prefixes.addAll(Collections.nCopies(BULK_POSTERS, "bulk"));
-        List<User> users = ChatIT.register(api, prefixes);
+        List<User> users = RestCalls.register(api, prefixes);
         User normalUser = users.get(0);
         User slowUser = users.get(1);
         List<User> posters = users.subList(2, users.size());
-        long room = ChatIT.createRoom(api, normalUser, "{\"name\":\"Slow\"}", users.subList(1, users.size()));
+        long room = RestCalls.createRoom(api, normalUser, "{\"name\":\"Slow\"}", users.subList(1, users.size()));
 
         long slowClosesBefore = Metrics.of(api).slowCloses();
         ChatClient normal = openOn(SubscribeStyle.ROOM_PATH, normalUser, room);
@@ -157,7 +159,7 @@ class LimitsIT {
             for (Future<?> poster : posting) {
                 ResumeIT.outcome(poster, deadline, "a bulk poster");
             }
-            long posted = RoomHistory.lastSeq(api, normalUser, room);
+            long posted = new RestCalls(api).lastSeq(room, normalUser);
             assertEquals(posted, clientIdBySeq.size(), "every post got its own seq");
             lastPosted.set(posted);
             List<String> normalGot = ResumeIT.outcome(reading, deadline, "the normal reader");
@@ -300,18 +302,18 @@ class LimitsIT {
      */
     @Test
     void aSocketFloodIsRefusedThenClosedWith4029AndTheRoomGoesOn() {
-        List<User> users = ChatIT.register(api, List.of("observer", "flooder", "third"));
+        List<User> users = RestCalls.register(api, List.of("observer", "flooder", "third"));
         User observerUser = users.get(0);
         User flooderUser = users.get(1);
         User third = users.get(2);
-        long room = ChatIT.createRoom(api, observerUser, "{\"name\":\"Flood\"}", users.subList(1, 3));
+        long room = RestCalls.createRoom(api, observerUser, "{\"name\":\"Flood\"}", users.subList(1, 3));
         ChatClient observer = openOn(SubscribeStyle.ROOM_PATH, observerUser, room);
         ChatClient flooder = openOn(SubscribeStyle.ROOM_PATH, flooderUser, room);
         settle(flooder);
 
         long started = System.nanoTime();
         int sent = 0;
-        while (sent < 1000 && flooder.trySend(ChatIT.say(room, "flood #" + sent, "f-" + sent))) {
+        while (sent < 1000 && flooder.trySend(Frames.say(room, "flood #" + sent, "f-" + sent))) {
             sent++;
         }
         int code = flooder.awaitClose(Duration.ofSeconds(30));
@@ -328,7 +330,7 @@ class LimitsIT {
             switch (ChatClient.type(frame)) {
                 case "ack" -> assertTrue(acked.add(floodIndex(frame.getString("client_id"))), "acked twice: " + frame);
                 case "error" -> {
-                    ChatIT.assertError(frame, "rate_limited", null);
+                    Frames.assertError(frame, "rate_limited", null);
                     errors++;
                     if (frame.containsKey("ref") && !frame.isNull("ref")) {
                         refused.add(floodIndex(frame.getString("ref")));
@@ -372,11 +374,11 @@ class LimitsIT {
 
         for (JsonObject m : stored) {
             JsonObject frame = observer.next("message", WAIT, "presence");
-            ChatIT.assertSameMessage(m, frame);
+            RestCalls.assertSameMessage(m, frame);
         }
         Posting.Posted later = Posting.post(api, third, room, "after the flood", "t-1");
         assertEquals(n + 1, later.seq(), later.message()::toString);
-        ChatIT.assertSameMessage(later.message(), observer.next("message", WAIT, "presence"));
+        RestCalls.assertSameMessage(later.message(), observer.next("message", WAIT, "presence"));
         assertFalse(observer.isClosed());
         ResumeIT.assertNoMessages(observer);
         LOG.log(
@@ -398,7 +400,7 @@ class LimitsIT {
     @Test
     void aRestFloodGets429WithRetryAfterAndHonouringItGetsThrough() throws Exception {
         User looper = Users.create(api, "looper");
-        long room = ChatIT.createRoom(api, looper, "{\"name\":\"Loop\"}", List.of());
+        long room = RestCalls.createRoom(api, looper, "{\"name\":\"Loop\"}", List.of());
         AtomicInteger tickets = new AtomicInteger();
         AtomicInteger created = new AtomicInteger();
         AtomicReference<Api.Reply> refusal = new AtomicReference<>();
@@ -454,10 +456,10 @@ class LimitsIT {
     /** 600 typing frames at once: some are relayed, the excess dropped without an error or a close. */
     @Test
     void typingOverItsCapIsDroppedSilently() {
-        List<User> users = ChatIT.register(api, List.of("typist", "watcher"));
+        List<User> users = RestCalls.register(api, List.of("typist", "watcher"));
         User typistUser = users.get(0);
         User watcherUser = users.get(1);
-        long room = ChatIT.createRoom(api, typistUser, "{\"name\":\"Typing\"}", List.of(watcherUser));
+        long room = RestCalls.createRoom(api, typistUser, "{\"name\":\"Typing\"}", List.of(watcherUser));
         ChatClient watcher = openOn(SubscribeStyle.ROOM_PATH, watcherUser, room);
         ChatClient typist = openOn(SubscribeStyle.ROOM_PATH, typistUser, room);
         settle(typist);
@@ -469,9 +471,9 @@ class LimitsIT {
             assertEquals(
                     "presence", ChatClient.type(frame), "typing frames get no answer, not even over the cap: " + frame);
         }
-        typist.send(ChatIT.say(room, "done typing", "ty-1"));
+        typist.send(Frames.say(room, "done typing", "ty-1"));
         var own = typist.nextOfEach(List.of("message", "ack"), WAIT, "presence");
-        ChatIT.assertAck(own.get("ack"), room, own.get("message"), false);
+        Frames.assertAck(own.get("ack"), room, own.get("message"), false);
 
         int relayed = 0;
         List<JsonObject> seen = new ArrayList<>();
@@ -481,11 +483,11 @@ class LimitsIT {
             seen.add(frame);
             switch (ChatClient.type(frame)) {
                 case "typing" -> {
-                    ChatIT.assertTyping(frame, room, typistUser, frame.getBoolean("is_typing"));
+                    Frames.assertTyping(frame, room, typistUser, frame.getBoolean("is_typing"));
                     relayed++;
                 }
                 case "message" -> {
-                    ChatIT.assertMessage(frame, room, 1, typistUser, "done typing", "ty-1");
+                    Frames.assertMessage(frame, room, 1, typistUser, "done typing", "ty-1");
                     messageSeen = true;
                 }
                 case "presence" -> {
@@ -508,10 +510,10 @@ class LimitsIT {
     /** Twenty sockets for one user (on both endpoints) connect; the 21st handshake gets 429; closing one lets one in. */
     @Test
     void theTwentyFirstConnectionOfAUserIsRefusedWith429UntilOneCloses() {
-        List<User> users = ChatIT.register(api, List.of("capped", "uncapped"));
+        List<User> users = RestCalls.register(api, List.of("capped", "uncapped"));
         User capped = users.get(0);
         User other = users.get(1);
-        long room = ChatIT.createRoom(api, capped, "{\"name\":\"Cap\"}", List.of(other));
+        long room = RestCalls.createRoom(api, capped, "{\"name\":\"Cap\"}", List.of(other));
         List<ChatClient> sockets = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS_PER_USER; i++) {
             sockets.add(i % 2 == 0 ? openOn(SubscribeStyle.ROOM_PATH, capped, room) : openBare(capped));
@@ -555,30 +557,30 @@ class LimitsIT {
      */
     @Test
     void anExpiringTokenClosesItsSocketWith4001UnlessRenewedByTheSameUser() throws Exception {
-        List<User> users = ChatIT.register(api, List.of("expiring", "stranger"));
+        List<User> users = RestCalls.register(api, List.of("expiring", "stranger"));
         User user = users.get(0);
         User stranger = users.get(1);
-        long room = ChatIT.createRoom(api, user, "{\"name\":\"Expiry\"}", List.of());
-        User lapsing = as(user, ChatIT.forgedToken(user, 5));
-        User renewing = as(user, ChatIT.forgedToken(user, 5));
-        User meddling = as(user, ChatIT.forgedToken(user, 5));
+        long room = RestCalls.createRoom(api, user, "{\"name\":\"Expiry\"}", List.of());
+        User lapsing = as(user, TestKeys.forgedToken(user, 5));
+        User renewing = as(user, TestKeys.forgedToken(user, 5));
+        User meddling = as(user, TestKeys.forgedToken(user, 5));
 
         ChatClient lapses = openOn(SubscribeStyle.ROOM_PATH, lapsing, room);
         ChatClient renews = openBare(renewing);
         ChatClient meddles = openOn(SubscribeStyle.ROOM_QUERY, meddling, room);
         settle(lapses);
 
-        String renewed = ChatIT.forgedToken(user, 600);
+        String renewed = TestKeys.forgedToken(user, 600);
         renews.send(auth(renewed));
         JsonObject authenticated = renews.next("authenticated", WAIT, "presence");
         assertEquals(expiry(renewed), Instant.parse(authenticated.getString("expires_at")), authenticated::toString);
 
-        meddles.send(auth(ChatIT.forgedToken(stranger, 600)));
-        ChatIT.assertError(meddles.next("error", WAIT, "presence"), "forbidden", null);
+        meddles.send(auth(TestKeys.forgedToken(stranger, 600)));
+        Frames.assertError(meddles.next("error", WAIT, "presence"), "forbidden", null);
         meddles.send(auth("not.a.token"));
-        ChatIT.assertError(meddles.next("error", WAIT, "presence"), "unauthorized", null);
-        meddles.send(auth(ChatIT.forgedToken(user, -60)));
-        ChatIT.assertError(meddles.next("error", WAIT, "presence"), "unauthorized", null);
+        Frames.assertError(meddles.next("error", WAIT, "presence"), "unauthorized", null);
+        meddles.send(auth(TestKeys.forgedToken(user, -60)));
+        Frames.assertError(meddles.next("error", WAIT, "presence"), "unauthorized", null);
         settle(meddles);
 
         assertEquals(4001, lapses.awaitClose(Duration.ofSeconds(20)), "closed at its token's expiry");
@@ -630,11 +632,11 @@ class LimitsIT {
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertEquals(0, metrics.connections()));
-        List<User> users = ChatIT.register(api, Collections.nCopies(CYCLE_USERS, "cycler"));
+        List<User> users = RestCalls.register(api, Collections.nCopies(CYCLE_USERS, "cycler"));
         // a room per lane, so that presence stays within the lane; a user has four lanes, far from the cap
         long[] rooms = new long[LANES];
         for (int lane = 0; lane < LANES; lane++) {
-            rooms[lane] = ChatIT.createRoom(api, users.get(lane % CYCLE_USERS), "{\"name\":\"Cycle\"}", List.of());
+            rooms[lane] = RestCalls.createRoom(api, users.get(lane % CYCLE_USERS), "{\"name\":\"Cycle\"}", List.of());
         }
         long started = System.nanoTime();
         long deadline = started + Duration.ofSeconds(300).toNanos();
@@ -747,6 +749,6 @@ class LimitsIT {
     Set<String> online(long room, User asker) {
         Api.Reply presence = api.get("/rooms/" + room + "/presence", asker.token());
         assertEquals(200, presence.status(), presence::toString);
-        return ChatIT.online(presence.json().getJsonArray("online")).keySet();
+        return Frames.online(presence.json().getJsonArray("online")).keySet();
     }
 }

@@ -1,7 +1,7 @@
 package dev.parley.realtime;
 
 import static dev.parley.support.ChatClient.WAIT;
-import static dev.parley.support.RoomHistory.seqs;
+import static dev.parley.support.RestCalls.seqs;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.support.Api;
 import dev.parley.support.ChatClient;
 import dev.parley.support.Deployments;
+import dev.parley.support.Frames;
 import dev.parley.support.ParleyTest;
 import dev.parley.support.Posting;
+import dev.parley.support.RestCalls;
 import dev.parley.support.ResumingReader;
 import dev.parley.support.RoomHistory;
 import dev.parley.support.SubscribeStyle;
@@ -103,7 +105,7 @@ class ResumeIT {
     /** Reads seqs 1..10, goes away while 100 more are posted, comes back with since=10. */
     void resumesExactly(SubscribeStyle style) {
         User alice = Users.create(api, "resume");
-        long room = ChatIT.createRoom(api, alice, "{\"name\":\"Resume\"}", List.of());
+        long room = RestCalls.createRoom(api, alice, "{\"name\":\"Resume\"}", List.of());
         ChatClient first = track(style.open(api, alice, room, null));
         Subscribed fresh = Subscribed.read(first, room);
         assertEquals(0, fresh.lastSeq(), fresh::toString);
@@ -112,7 +114,7 @@ class ResumeIT {
 
         List<JsonObject> posted = new ArrayList<>(postNumbered(alice, room, 1, 10));
         for (JsonObject sent : posted) {
-            ChatIT.assertSameMessage(sent, first.next("message", WAIT, "presence"));
+            RestCalls.assertSameMessage(sent, first.next("message", WAIT, "presence"));
         }
         first.close();
 
@@ -126,13 +128,13 @@ class ResumeIT {
         List<JsonObject> replay = nextMessages(back, 100);
         assertEquals(seqList(11, 110), seqs(replay), "the replay is exactly seqs 11..110, in order");
         for (int i = 0; i < replay.size(); i++) {
-            ChatIT.assertSameMessage(posted.get(10 + i), replay.get(i));
+            RestCalls.assertSameMessage(posted.get(10 + i), replay.get(i));
         }
 
         JsonObject live = Posting.post(api, alice, room, "resume m111", "m111").message();
         JsonObject next = back.next("message", WAIT, "presence");
         assertEquals(111, next.getJsonNumber("seq").longValue(), next::toString);
-        ChatIT.assertSameMessage(live, next);
+        RestCalls.assertSameMessage(live, next);
         assertNoMessages(back);
     }
 
@@ -156,7 +158,7 @@ class ResumeIT {
     /** since=10 with 130 missing (over the limit of 120): nothing replayed, the gap pages over REST, live goes on. */
     void announcesAGapOverTheLimit(SubscribeStyle style) {
         User bob = Users.create(api, "gap");
-        long room = ChatIT.createRoom(api, bob, "{\"name\":\"Gap\"}", List.of());
+        long room = RestCalls.createRoom(api, bob, "{\"name\":\"Gap\"}", List.of());
         List<JsonObject> posted = postNumbered(bob, room, 1, 140);
 
         ChatClient back = track(style.open(api, bob, room, 10L));
@@ -169,7 +171,7 @@ class ResumeIT {
         List<JsonObject> gap = RoomHistory.between(api, bob, room, 10, 140, 50);
         assertEquals(seqList(11, 140), seqs(gap), "REST pages exactly the gap");
         for (int i = 0; i < gap.size(); i++) {
-            ChatIT.assertSameMessage(posted.get(10 + i), gap.get(i));
+            RestCalls.assertSameMessage(posted.get(10 + i), gap.get(i));
         }
         var lastPage = api.get("/rooms/" + room + "/messages?after=110&limit=50", bob.token())
                 .json();
@@ -179,7 +181,7 @@ class ResumeIT {
         JsonObject live = Posting.post(api, bob, room, "resume m141", "m141").message();
         JsonObject next = back.next("message", WAIT, "presence");
         assertEquals(141, next.getJsonNumber("seq").longValue(), "no replay before the live message: " + next);
-        ChatIT.assertSameMessage(live, next);
+        RestCalls.assertSameMessage(live, next);
         assertNoMessages(back);
     }
 
@@ -188,7 +190,7 @@ class ResumeIT {
     @Test
     void aSinceAtOrPastTheLastSeqReplaysNothingAndIsRecovered() {
         User carol = Users.create(api, "caught-up");
-        long room = ChatIT.createRoom(api, carol, "{\"name\":\"Caught up\"}", List.of());
+        long room = RestCalls.createRoom(api, carol, "{\"name\":\"Caught up\"}", List.of());
         postNumbered(carol, room, 1, 5);
         for (SubscribeStyle style : SubscribeStyle.values()) {
             for (long since : List.of(5L, 50L)) {
@@ -205,7 +207,7 @@ class ResumeIT {
         ChatClient client = track(SubscribeStyle.ROOM_PATH.open(api, carol, room, 5L));
         Subscribed.read(client, room);
         JsonObject live = Posting.post(api, carol, room, "resume m6", "m6").message();
-        ChatIT.assertSameMessage(live, client.next("message", WAIT, "presence"));
+        RestCalls.assertSameMessage(live, client.next("message", WAIT, "presence"));
         assertNoMessages(client);
     }
 
@@ -215,10 +217,10 @@ class ResumeIT {
     void resumingTwentyTimesWhileMessagesKeepComingLosesAndRepeatsNothing() throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        List<User> users = ChatIT.register(api, List.of("racer", "poster", "poster", "poster"));
+        List<User> users = RestCalls.register(api, List.of("racer", "poster", "poster", "poster"));
         User reader = users.get(0);
         List<User> posters = users.subList(1, 4);
-        long room = ChatIT.createRoom(api, reader, "{\"name\":\"Race\"}", posters);
+        long room = RestCalls.createRoom(api, reader, "{\"name\":\"Race\"}", posters);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
 
         ResumingReader client = track(new ResumingReader(api, room, reader, "racing reader"));
@@ -293,10 +295,10 @@ class ResumeIT {
         long deadline = started + BUDGET.toNanos();
         List<String> prefixes = new ArrayList<>(Collections.nCopies(READERS, "torture"));
         prefixes.addAll(Collections.nCopies(SENDERS, "sender"));
-        List<User> users = ChatIT.register(api, prefixes);
+        List<User> users = RestCalls.register(api, prefixes);
         List<User> senders = users.subList(READERS, READERS + SENDERS);
         User owner = senders.get(0);
-        long room = ChatIT.createRoom(
+        long room = RestCalls.createRoom(
                 api,
                 owner,
                 "{\"name\":\"Torture\"}",
@@ -398,7 +400,7 @@ class ResumeIT {
             await(reader + " staying away")
                     .atMost(patience)
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> sendersDone.get() || RoomHistory.lastSeq(api, reader.user(), room) >= target);
+                    .until(() -> sendersDone.get() || new RestCalls(api).lastSeq(room, reader.user()) >= target);
         } catch (ConditionTimeoutException slowSenders) {
             // not enough was posted meanwhile: an ordinary resume, then
         }
@@ -434,7 +436,7 @@ class ResumeIT {
                         reopened++;
                         resent = true;
                     }
-                    if (!socket.trySend(ChatIT.say(room, content(index, k), clientId))) {
+                    if (!socket.trySend(Frames.say(room, content(index, k), clientId))) {
                         socket.abort();
                         continue;
                     }
@@ -450,7 +452,7 @@ class ResumeIT {
                                 "a first send acked as a duplicate: " + answer);
                         break;
                     }
-                    ChatIT.assertError(answer, "rate_limited", null);
+                    Frames.assertError(answer, "rate_limited", null);
                     refusals++;
                     resent = true;
                     drainFor(socket, Duration.ofMillis(250));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.support.Api;
 import dev.parley.support.MicroProcess;
 import dev.parley.support.Posting;
+import dev.parley.support.RestCalls;
 import dev.parley.support.ResumingReader;
 import dev.parley.support.SubscribeStyle;
 import dev.parley.support.Subscribed;
@@ -46,7 +47,7 @@ class ShutdownIT {
         try (MicroProcess first = MicroProcess.start(data, log)) {
             Api api = first.api();
             alice = Users.create(api, "shutdown");
-            room = ChatIT.createRoom(api, alice, "{\"name\":\"Going away\"}", List.of());
+            room = RestCalls.createRoom(api, alice, "{\"name\":\"Going away\"}", List.of());
             JsonObject firstWord =
                     Posting.post(api, alice, room, "before the sockets", "sd-1").message();
             assertEquals(1, firstWord.getInt("seq"), firstWord::toString);
@@ -98,7 +99,7 @@ class ShutdownIT {
                 assertEquals(1, subscribed.replayed(), subscribed::toString);
                 reader.readThrough(2, WAIT);
                 reader.assertCaughtUp();
-                ChatIT.assertSameMessage(lastWord, reader.messages().get(0));
+                RestCalls.assertSameMessage(lastWord, reader.messages().get(0));
                 assertEquals(1, reader.replayed(), "it came as a replay");
             }
             LOG.log(

@@ -21,9 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The REST calls the direct-message, stream and marker suites make, each checking the status the
- * contract promises for the ordinary case. Calls whose answer is the point of a test return the
- * raw {@link Api.Reply}.
+ * The REST calls the suites make, each checking the status the contract promises for the
+ * ordinary case. Calls whose answer is the point of a test return the raw {@link Api.Reply}.
  */
 public final class RestCalls {
 
@@ -45,7 +44,12 @@ public final class RestCalls {
 
     /** Registers users in parallel: each registration costs a slow password hash. */
     public static List<User> register(Api api, String... prefixes) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(8, prefixes.length)));
+        return register(api, List.of(prefixes));
+    }
+
+    /** The same, for a list of prefixes. */
+    public static List<User> register(Api api, List<String> prefixes) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, prefixes.size()));
         try {
             List<Future<User>> pending = new ArrayList<>();
             for (String prefix : prefixes) {
@@ -57,7 +61,7 @@ public final class RestCalls {
             }
             return users;
         } catch (Exception e) {
-            throw new AssertionError("registering " + prefixes.length + " users failed", e);
+            throw new AssertionError("registering " + prefixes.size() + " users failed", e);
         } finally {
             pool.shutdownNow();
         }
@@ -89,6 +93,18 @@ public final class RestCalls {
     }
 
     // ---- rooms and memberships
+
+    /** A room made from {@code json} (POST /rooms), which the {@code members} then join themselves. */
+    public static long createRoom(Api api, User owner, String json, List<User> members) {
+        var created = api.post("/rooms", json, owner.token());
+        assertEquals(201, created.status(), created::toString);
+        long room = created.json().getJsonNumber("id").longValue();
+        for (User member : members) {
+            var joined = api.put("/rooms/" + room + "/members/me", member.token());
+            assertEquals(204, joined.status(), joined::toString);
+        }
+        return room;
+    }
 
     /** A public room of {@code owner}'s that the {@code joiners} join themselves. */
     public long publicRoom(User owner, User... joiners) {
@@ -190,10 +206,15 @@ public final class RestCalls {
     // ---- messages
 
     public JsonObject post(User sender, long room, String content) {
-        var posted = api.post(
-                "/rooms/" + room + "/messages",
-                Json.createObjectBuilder().add("content", content).build().toString(),
-                sender.token());
+        return post(sender, room, content, null);
+    }
+
+    /** POST /rooms/{room}/messages, with a client_id unless it is null. */
+    public JsonObject post(User sender, long room, String content, String clientId) {
+        JsonObject body = clientId == null
+                ? ChatClient.frame("content", content)
+                : ChatClient.frame("content", content, "client_id", clientId);
+        var posted = api.post("/rooms/" + room + "/messages", body.toString(), sender.token());
         assertEquals(201, posted.status(), posted::toString);
         return posted.json();
     }

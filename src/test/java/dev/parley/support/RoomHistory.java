@@ -44,14 +44,4 @@ public final class RoomHistory {
         }
         return messages;
     }
-
-    public static long lastSeq(Api api, Users.User reader, long room) {
-        Api.Reply found = api.get("/rooms/" + room, reader.token());
-        assertEquals(200, found.status(), found::toString);
-        return found.json().getJsonNumber("last_seq").longValue();
-    }
-
-    public static List<Long> seqs(List<JsonObject> messages) {
-        return messages.stream().map(m -> m.getJsonNumber("seq").longValue()).toList();
-    }
 }

@@ -1,5 +1,12 @@
 package dev.parley.support;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.parley.support.Users.User;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -14,9 +21,13 @@ import java.security.KeyFactory;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** The signing key the test server generated in its data folder, for forging test tokens. */
 public final class TestKeys {
@@ -64,5 +75,26 @@ public final class TestKeys {
             return a.stream().map(TestKeys::plain).toList();
         }
         return value.toString();
+    }
+
+    /** A token signed with the server's own key, valid for {@code seconds} (negative: expired that long ago). */
+    public static String forgedToken(User user, long seconds) throws Exception {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("parley")
+                .subject(String.valueOf(user.id()))
+                .claim("upn", user.name())
+                .claim("groups", List.of("user"))
+                .issueTime(Date.from(now.minusSeconds(Math.max(0, -seconds) + 60)))
+                .expirationTime(Date.from(now.plusSeconds(seconds)))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
+        jwt.sign(new RSASSASigner(privateKey()));
+        return jwt.serialize();
     }
 }

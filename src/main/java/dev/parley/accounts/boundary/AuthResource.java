@@ -25,10 +25,30 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 @Path("auth")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
+
+    // the bodies' shapes, for /openapi: JsonInput reads and checks them
+    record Registration(
+            @Schema(required = true, minLength = 3, maxLength = 32, pattern = "[A-Za-z0-9_.-]+")
+            String username,
+
+            @Schema(required = true, minLength = Passwords.MIN_LENGTH, maxLength = Passwords.MAX_LENGTH)
+            String password,
+
+            @Schema(maxLength = 64) String displayName) {}
+
+    record Credentials(
+            @Schema(required = true) String username,
+            @Schema(required = true) String password) {}
 
     @Inject
     Accounts accounts;
@@ -58,7 +78,14 @@ public class AuthResource {
     @Path("register")
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(String body) {
+    @APIResponseSchema(value = Profile.class, responseCode = "201", responseDescription = "registered")
+    public Response register(
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(ref = "Registration")))
+                    String body) {
         requireLocalAccounts();
         JsonInput input = JsonInput.parse(body);
         String username = input.string("username", 3, 32, true);
@@ -80,7 +107,13 @@ public class AuthResource {
     @Path("login")
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    public IssuedToken login(String body) {
+    public IssuedToken login(
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(ref = "Credentials")))
+                    String body) {
         requireLocalAccounts();
         JsonInput input = JsonInput.parse(body);
         String username = input.string("username", 1, 200, true);
@@ -101,6 +134,8 @@ public class AuthResource {
     @POST
     @Path("logout")
     @RolesAllowed(ParleyApplication.USER)
+    @SecurityRequirement(name = ParleyApplication.BEARER)
+    @APIResponse(responseCode = "204", description = "the token is refused from now on")
     public Response logout() {
         revocations.revoke(jwt.getName(), jwt.getTokenID(), Instant.ofEpochSecond(jwt.getExpirationTime()));
         return Response.noContent().build();
@@ -109,6 +144,7 @@ public class AuthResource {
     @POST
     @Path("refresh")
     @RolesAllowed(ParleyApplication.USER)
+    @SecurityRequirement(name = ParleyApplication.BEARER)
     public IssuedToken refresh() {
         return tokens.issue(caller.user());
     }

@@ -9,10 +9,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 @Path("me")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class MeResource {
 
     @Inject

@@ -3,6 +3,7 @@ package dev.parley.cluster.control;
 import dev.parley.messages.entity.MessageDeleted;
 import dev.parley.messages.entity.MessageEdited;
 import dev.parley.messages.entity.MessagePosted;
+import dev.parley.platform.control.Meters;
 import dev.parley.realtime.control.EncodedFrame;
 import dev.parley.realtime.control.LocalDelivery;
 import dev.parley.realtime.control.RoomEvent;
@@ -35,10 +36,16 @@ public class Fanout {
     @Inject
     ClusterBus cluster;
 
+    @Inject
+    Meters meters;
+
     void posted(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessagePosted event) {
         var message = event.message();
+        meters.add(Meters.Count.MESSAGES_POSTED);
         publish(new RoomEvent.Posted(
-                message.roomId(), message.seq(), EncodedFrame.of(new ServerFrame.Message(message))));
+                message.roomId(),
+                message.seq(),
+                EncodedFrame.of(new ServerFrame.Message(message)).live()));
     }
 
     void edited(@Observes(during = TransactionPhase.AFTER_SUCCESS) MessageEdited event) {

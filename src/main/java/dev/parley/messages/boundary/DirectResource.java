@@ -2,6 +2,7 @@ package dev.parley.messages.boundary;
 
 import dev.parley.accounts.control.Caller;
 import dev.parley.messages.control.Directs;
+import dev.parley.messages.entity.ChatMessage;
 import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.DirectRoom;
@@ -16,10 +17,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 @Path("direct")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class DirectResource {
 
     @Inject
@@ -40,7 +48,16 @@ public class DirectResource {
     @POST
     @Path("{username}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response send(@PathParam("username") String username, String body) {
+    @APIResponseSchema(value = ChatMessage.class, responseCode = "201", responseDescription = "posted")
+    @APIResponse(responseCode = "200", description = "a repeated client_id: the first message, unchanged")
+    public Response send(
+            @PathParam("username") String username,
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(ref = "NewMessage")))
+                    String body) {
         return Sends.answer(directs.send(caller.user(), username, Sends.draft(body)));
     }
 }

@@ -22,11 +22,21 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 @Path("rooms/{id}/messages")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class MessagesResource {
+
+    /** An edit's body, for /openapi. */
+    record NewContent(@Schema(required = true) String content) {}
 
     @Inject
     Caller caller;
@@ -47,7 +57,15 @@ public class MessagesResource {
     /** 201 for a new message; 200 with the first one when the client_id was seen before. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response post(String body) {
+    @APIResponseSchema(value = ChatMessage.class, responseCode = "201", responseDescription = "posted")
+    @APIResponse(responseCode = "200", description = "a repeated client_id: the first message, unchanged")
+    public Response post(
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(ref = "NewMessage")))
+                    String body) {
         return Sends.answer(messages.post(caller.user(), roomId, Sends.draft(body)));
     }
 
@@ -75,7 +93,14 @@ public class MessagesResource {
     @PATCH
     @Path("{seq}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ChatMessage edit(@PathParam("seq") long seq, String body) {
+    public ChatMessage edit(
+            @PathParam("seq") long seq,
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(ref = "NewContent")))
+                    String body) {
         JsonInput input = JsonInput.parse(body);
         String content = input.string("content", 0, Integer.MAX_VALUE, true);
         input.validate();
@@ -84,6 +109,7 @@ public class MessagesResource {
 
     @DELETE
     @Path("{seq}")
+    @APIResponse(responseCode = "204", description = "deleted: a tombstone stays")
     public Response delete(@PathParam("seq") long seq) {
         messages.delete(caller.user(), roomId, seq);
         return Response.noContent().build();

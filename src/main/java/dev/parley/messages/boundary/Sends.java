@@ -5,11 +5,22 @@ import dev.parley.messages.entity.Posted;
 import dev.parley.platform.control.JsonInput;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Reading a send's body and answering it, the same for room and direct messages. */
 final class Sends {
 
     private Sends() {}
+
+    /** A send's body, for /openapi. */
+    record NewMessage(
+            @Schema(required = true) String content,
+
+            @Schema(description = "the client's own id: a repeat is answered 200 with the first message")
+            String clientId,
+
+            @Schema(description = "a client-defined kind, text by default")
+            String messageType) {}
 
     /** Only types are checked here: lengths are the send path's to judge, for REST and socket alike. */
     static Draft draft(String body) {

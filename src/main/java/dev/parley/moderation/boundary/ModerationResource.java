@@ -18,11 +18,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** Admin routes; every one answers 403 to a caller who is not in {@code parley.admin.users}. */
 @Path("admin")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class ModerationResource {
 
     @Inject
@@ -47,6 +50,7 @@ public class ModerationResource {
 
     @PUT
     @Path("users/{username}/ban")
+    @APIResponse(responseCode = "204", description = "banned: tokens refused, connections closed")
     public Response ban(@PathParam("username") String username) {
         moderation.ban(caller.user(), username);
         return Response.noContent().build();
@@ -54,6 +58,7 @@ public class ModerationResource {
 
     @DELETE
     @Path("users/{username}/ban")
+    @APIResponse(responseCode = "204", description = "unbanned")
     public Response unban(@PathParam("username") String username) {
         moderation.unban(caller.user(), username);
         return Response.noContent().build();
@@ -61,6 +66,7 @@ public class ModerationResource {
 
     @DELETE
     @Path("rooms/{roomId}")
+    @APIResponse(responseCode = "204", description = "deleted: members hear room_removed")
     public Response deleteRoom(@PathParam("roomId") long roomId) {
         moderation.deleteRoom(caller.user(), roomId);
         return Response.noContent().build();
@@ -68,6 +74,7 @@ public class ModerationResource {
 
     @DELETE
     @Path("rooms/{roomId}/messages/{seq}")
+    @APIResponse(responseCode = "204", description = "deleted: a tombstone stays")
     public Response deleteMessage(@PathParam("roomId") long roomId, @PathParam("seq") long seq) {
         moderation.deleteMessage(caller.user(), roomId, seq);
         return Response.noContent().build();

@@ -1,6 +1,7 @@
 package dev.parley.platform.boundary;
 
 import dev.parley.platform.control.JsonbContext;
+import dev.parley.platform.control.Meters;
 import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
 import jakarta.inject.Inject;
@@ -28,6 +29,9 @@ public class AuthThrottle extends HttpFilter {
     @Inject
     RateLimits rateLimits;
 
+    @Inject
+    Meters meters;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -35,6 +39,7 @@ public class AuthThrottle extends HttpFilter {
             try {
                 rateLimits.takeAuthAttempt(request.getRemoteAddr());
             } catch (Refusal refused) {
+                meters.add(Meters.Count.RATE_LIMITED_REQUESTS);
                 // read the small body through, so that the connection stays open for the next request:
                 // a client made to reconnect for every refusal costs the server far more than the refusal
                 request.getInputStream().skipNBytes(Math.max(0, Math.min(request.getContentLengthLong(), MAX_DRAINED)));

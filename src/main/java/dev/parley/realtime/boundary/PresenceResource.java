@@ -13,12 +13,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 @Path("rooms/{id}/presence")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class PresenceResource {
 
+    @Schema(name = "PresenceList")
     public record Online(List<ServerFrame.Online> online) {}
 
     @Inject

@@ -6,6 +6,7 @@ import dev.parley.messages.control.Messages;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.Posted;
 import dev.parley.platform.control.JsonInput;
+import dev.parley.platform.control.Meters;
 import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.entity.ServerFrame;
@@ -46,6 +47,9 @@ public class ChatProtocol {
 
     @Inject
     RateLimits rateLimits;
+
+    @Inject
+    Meters meters;
 
     @Inject
     Event<RoomEvent.Typing> typed;
@@ -95,6 +99,9 @@ public class ChatProtocol {
             connection.forgive();
         } catch (Refusal refusal) {
             connection.send(new ServerFrame.Error(refusal.code(), refusal.getMessage(), ref));
+            if (refusal.status() == 429) {
+                meters.add(Meters.Count.RATE_LIMITED_FRAMES);
+            }
             if (refusal.status() == 429 && connection.strike() >= abuseStrikes) {
                 connection.closeAfterQueued(4029, "rate limit exceeded");
             }
@@ -140,6 +147,8 @@ public class ChatProtocol {
             registry.broadcast(roomId, encoded, connection.username());
             // other nodes' subscribers too, when there are other nodes
             typed.fire(new RoomEvent.Typing(roomId, encoded, connection.username()));
+        } else {
+            meters.add(Meters.Count.RATE_LIMITED_FRAMES);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.parley.realtime.control;
 
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
+import dev.parley.platform.control.Meters;
 import dev.parley.realtime.entity.ServerFrame;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +14,8 @@ import java.util.concurrent.ScheduledFuture;
  */
 public class Connection {
 
-    /** The outbox bounds, and what to do (count it) when a connection overflows them. */
-    public record Limits(int maxFrames, long maxBytes, Runnable onOverflow) {}
+    /** The outbox bounds, and where the outbox counts deliveries, drops and overflows. */
+    public record Limits(int maxFrames, long maxBytes, Meters meters) {}
 
     private final String id;
     private final Transport transport;
@@ -65,6 +66,11 @@ public class Connection {
     /** Starts writing what queued while the connection opened; see {@link Outbox#release()}. */
     public void release() {
         outbox.release();
+    }
+
+    /** Frames queued for this connection and not yet written. */
+    public int queued() {
+        return outbox.depth();
     }
 
     public void ping() {

@@ -30,7 +30,10 @@ public class LocalDelivery {
 
     private void apply(RoomEvent event) {
         if (event instanceof RoomEvent.Posted posted) {
-            registry.publish(posted.roomId(), posted.seq(), posted.frame());
+            // from another node: its commit time means nothing here, so the latency runs from arrival
+            EncodedFrame frame =
+                    posted.frame().committedNanos() == 0 ? posted.frame().live() : posted.frame();
+            registry.publish(posted.roomId(), posted.seq(), frame);
         } else if (event instanceof RoomEvent.Changed changed) {
             registry.broadcast(changed.roomId(), changed.frame(), null);
         } else if (event instanceof RoomEvent.Typing typing) {

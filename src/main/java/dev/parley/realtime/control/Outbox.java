@@ -1,5 +1,6 @@
 package dev.parley.realtime.control;
 
+import dev.parley.platform.control.Meters;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,12 +76,14 @@ final class Outbox {
             boolean full = queue.size() >= limits.maxFrames() || queuedBytes + frame.size() > limits.maxBytes();
             boolean crowded = queue.size() >= limits.maxFrames() / 2 || queuedBytes * 2 > limits.maxBytes();
             if (frame.droppable() && (full || crowded)) {
+                limits.meters().add(Meters.Count.DROPPED);
                 return false;
             }
             if (full) {
                 queue.clear();
                 queuedBytes = 0;
-                limits.onOverflow().run();
+                // a full socket cannot always take the 4008 close frame: this count is the server's own record
+                limits.meters().add(Meters.Count.SLOW_CLOSES);
                 pendingClose = new Outgoing.Close(4008, "too slow: outbound queue overflowed");
                 return startPumping();
             }
@@ -127,6 +130,7 @@ final class Outbox {
                 return;
             }
             written();
+            delivered(first);
         }
         pump();
     }
@@ -159,10 +163,13 @@ final class Outbox {
                 continue;
             }
             AtomicInteger handoff = new AtomicInteger();
+            Outgoing sent = next;
             Consumer<Throwable> done = failure -> {
                 written();
                 if (failure != null) {
                     failed(failure);
+                } else if (sent instanceof EncodedFrame frame) {
+                    delivered(frame);
                 }
                 if (handoff.incrementAndGet() == 2) {
                     pump();
@@ -185,6 +192,19 @@ final class Outbox {
                 return;
             }
         }
+    }
+
+    // a live message frame is out: one delivery, and how long it took since its commit
+    private void delivered(EncodedFrame frame) {
+        if (frame.committedNanos() != 0) {
+            limits.meters().add(Meters.Count.DELIVERIES);
+            limits.meters().commitToWrite().record(System.nanoTime() - frame.committedNanos());
+        }
+    }
+
+    /** Frames queued and not yet written. */
+    synchronized int depth() {
+        return queue.size();
     }
 
     private synchronized void written() {

@@ -3,7 +3,9 @@ package dev.parley.realtime.control;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
 import dev.parley.messages.control.History;
+import dev.parley.platform.control.Meters;
 import dev.parley.realtime.entity.ServerFrame;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -20,7 +22,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -63,10 +64,8 @@ public class SessionRegistry {
     @ConfigProperty(name = "parley.ws.outbox.max-bytes", defaultValue = "4194304")
     long outboxBytes;
 
-    // a full socket cannot always take the 4008 close frame: this count is the server's own record
-    // (its MicroProfile Metrics counter and gauge are gone in this branch: WildFly has no MP
-    // Metrics API and Weld dropped the whole bean; the metrics come back from one bean of their own)
-    final LongAdder tooSlow = new LongAdder();
+    @Inject
+    Meters meters;
 
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
@@ -83,6 +82,34 @@ public class SessionRegistry {
         }
     };
 
+    @PostConstruct
+    void measured() {
+        meters.measure(Meters.Level.CONNECTIONS, connections::size);
+        meters.measure(Meters.Level.WS_ROOM, () -> count(Meters.Level.WS_ROOM));
+        meters.measure(Meters.Level.WS_CHAT, () -> count(Meters.Level.WS_CHAT));
+        meters.measure(Meters.Level.SSE, () -> count(Meters.Level.SSE));
+        meters.measure(
+                Meters.Level.OUTBOX_MAX,
+                () -> connections.values().stream()
+                        .mapToLong(Connection::queued)
+                        .max()
+                        .orElse(0));
+    }
+
+    // read at a scrape, never on the delivery path: a walk over the connections is cheap enough there
+    private long count(Meters.Level transport) {
+        return connections.values().stream()
+                .filter(c -> transportOf(c) == transport)
+                .count();
+    }
+
+    private static Meters.Level transportOf(Connection connection) {
+        if (connection.transport() instanceof StreamTransport) {
+            return Meters.Level.SSE;
+        }
+        return connection.isPersonal() ? Meters.Level.WS_CHAT : Meters.Level.WS_ROOM;
+    }
+
     /** A new live connection for a verified identity in its slot under the cap, bounded and watched for token expiry. */
     public Connection connect(Transport transport, User user, Identity identity, ConnectionCap.Slot slot) {
         Connection connection = new Connection(
@@ -91,7 +118,7 @@ public class SessionRegistry {
                 user,
                 identity,
                 slot,
-                new Connection.Limits(outboxFrames, outboxBytes, tooSlow::increment));
+                new Connection.Limits(outboxFrames, outboxBytes, meters));
         connections.put(connection.id(), connection);
         byUser.computeIfAbsent(key(user.username()), k -> ConcurrentHashMap.newKeySet())
                 .add(connection);
@@ -127,6 +154,7 @@ public class SessionRegistry {
         return username.toLowerCase(Locale.ROOT);
     }
 
+    /** Open sockets and streams on this node. */
     public int connectionCount() {
         return connections.size();
     }
@@ -167,6 +195,13 @@ public class SessionRegistry {
                 : history.between(roomId, since, last + 1).stream()
                         .map(m -> EncodedFrame.of(new ServerFrame.Message(m)))
                         .toList();
+        if (since != null) {
+            meters.add(Meters.Count.RESUMES);
+            meters.add(Meters.Count.REPLAYED, replay.size());
+            if (!recovered) {
+                meters.add(Meters.Count.UNRECOVERED);
+            }
+        }
         EncodedFrame subscribed = EncodedFrame.of(new ServerFrame.Subscribed(roomId, last, recovered, replay.size()));
         joined[0].catchUp(connection, subscribed, replay, Math.max(last, since == null ? 0 : since));
         if (!connections.containsKey(connection.id())) {

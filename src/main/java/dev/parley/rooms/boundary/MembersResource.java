@@ -18,11 +18,21 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 @Path("rooms/{id}/members")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class MembersResource {
+
+    /** An addition's body, for /openapi. */
+    record NewMember(@Schema(required = true) String username) {}
 
     @Inject
     Caller caller;
@@ -40,6 +50,7 @@ public class MembersResource {
 
     @PUT
     @Path("me")
+    @APIResponse(responseCode = "204", description = "joined")
     public Response join() {
         memberships.join(caller.user(), roomId);
         return Response.noContent().build();
@@ -47,6 +58,7 @@ public class MembersResource {
 
     @DELETE
     @Path("me")
+    @APIResponse(responseCode = "204", description = "left")
     public Response leave() {
         memberships.leave(caller.user(), roomId);
         return Response.noContent().build();
@@ -55,7 +67,15 @@ public class MembersResource {
     /** 201 for a new member, 200 when they already were one. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response add(String body) {
+    @APIResponseSchema(value = Member.class, responseCode = "201", responseDescription = "added")
+    @APIResponse(responseCode = "200", description = "already a member")
+    public Response add(
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(ref = "NewMember")))
+                    String body) {
         JsonInput input = JsonInput.parse(body);
         String username = input.string("username", 1, 32, true);
         input.validate();

@@ -22,11 +22,30 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 @Path("rooms")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class RoomsResource {
+
+    // the bodies' shapes, for /openapi: JsonInput reads and checks them
+    record NewRoom(
+            @Schema(required = true, maxLength = 100) String name,
+            @Schema(maxLength = 500) String topic,
+
+            @Schema(
+                    enumeration = {"public", "private"},
+                    defaultValue = "public")
+            String visibility) {}
+
+    record ReadUpTo(@Schema(required = true, minimum = "0") long seq) {}
 
     @Inject
     Caller caller;
@@ -44,7 +63,14 @@ public class RoomsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(String body, @Context UriInfo uri) {
+    @APIResponseSchema(value = RoomSummary.class, responseCode = "201", responseDescription = "created")
+    public Response create(
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "NewRoom")))
+                    String body,
+            @Context UriInfo uri) {
         JsonInput input = JsonInput.parse(body);
         String name = input.string("name", 1, 100, true);
         String topic = input.string("topic", 0, 500, false);
@@ -87,7 +113,16 @@ public class RoomsResource {
     @POST
     @Path("{id}/read")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response read(@PathParam("id") long id, String body) {
+    @APIResponse(responseCode = "204", description = "the read marker moved (never back)")
+    public Response read(
+            @PathParam("id") long id,
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(ref = "ReadUpTo")))
+                    String body) {
         JsonInput input = JsonInput.parse(body);
         Long seq = input.number("seq", true);
         input.validate();

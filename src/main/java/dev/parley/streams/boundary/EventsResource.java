@@ -4,6 +4,7 @@ import dev.parley.accounts.control.Accounts;
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
+import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.control.Connection;
 import dev.parley.realtime.control.ConnectionCap;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * A room as Server-Sent Events. EventSource cannot set headers, so the token may also come as a
@@ -31,6 +33,8 @@ import java.util.Optional;
  */
 @Path("rooms/{id}/events")
 @PermitAll
+// the bearer token, or the same token as ?token= or ?access_token= (an EventSource sends no headers)
+@SecurityRequirement(name = ParleyApplication.BEARER)
 public class EventsResource {
 
     @Inject

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.platform.control.Meters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +65,8 @@ class OutboxTest {
     }
 
     final HeldTransport transport = new HeldTransport();
-    final AtomicInteger overflows = new AtomicInteger();
-    final Outbox outbox = new Outbox("test", transport, new Connection.Limits(4, 1 << 20, overflows::incrementAndGet));
+    final Meters meters = new Meters();
+    final Outbox outbox = new Outbox("test", transport, new Connection.Limits(4, 1 << 20, meters));
 
     @Test
     void aPingJumpsTheBacklogSoSilenceMeasuresThePeerNotTheQueue() {
@@ -98,6 +98,18 @@ class OutboxTest {
     }
 
     @Test
+    void aLiveMessageCountsAsDeliveredOnceWrittenAndOtherFramesDoNot() {
+        outbox.release();
+        outbox.send(frame("reply"));
+        outbox.send(frame("live").live());
+        transport.complete();
+        assertEquals(0, meters.total(Meters.Count.DELIVERIES), "not written yet");
+        transport.complete();
+        assertEquals(1, meters.total(Meters.Count.DELIVERIES));
+        assertEquals(1, meters.commitToWrite().count(), "one latency sample");
+    }
+
+    @Test
     void offeringNeverWritesAndOnlyTheFirstOfferAsksForAPump() {
         outbox.release();
         assertTrue(outbox.offer(frame("m1")), "an idle outbox asks its caller to start writing");
@@ -119,7 +131,8 @@ class OutboxTest {
         outbox.send(frame("m4"));
         outbox.send(frame("m5"));
         outbox.send(frame("m6")); // over 4 queued: the connection is too slow
-        assertEquals(1, overflows.get());
+        assertEquals(1, meters.total(Meters.Count.SLOW_CLOSES));
+        assertEquals(1, meters.total(Meters.Count.DROPPED));
 
         transport.complete();
         assertEquals(List.of("m1", "(close 4008)"), transport.written, "nothing more after the overflow");
@@ -171,7 +184,7 @@ class OutboxTest {
                 closes.add(code + " " + reason);
             }
         };
-        Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, () -> {}));
+        Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, new Meters()));
         poisoned.release();
         poisoned.send(frame("poison"));
         poisoned.send(frame("after"));
