@@ -23,11 +23,22 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 public class ApiDocument implements OASFilter {
 
     static final String PROBLEM = "Problem";
+
+    /**
+     * MicroProfile OpenAPI 4 (WildFly 39: OpenAPI 3.1) changed the types of several Schema
+     * methods this filter calls, which would fail the deployment there. The filter is written
+     * against 3.x (Payara 6, Open Liberty) and leaves a 4.x document as the scan made it.
+     */
+    static final boolean OPENAPI_3 = hasSetType();
+
     static final String JSON = "application/json";
     static final String PROBLEM_MEDIA_TYPE = "application/problem+json";
 
     @Override
     public Schema filterSchema(Schema schema) {
+        if (!OPENAPI_3) {
+            return schema;
+        }
         withoutUnsetDefaults(schema);
         Map<String, Schema> properties = schema.getProperties();
         if (properties != null && properties.keySet().stream().anyMatch(ApiDocument::camel)) {
@@ -81,6 +92,9 @@ public class ApiDocument implements OASFilter {
     // beside the declared schema, and adds a */* entry of its own
     @Override
     public RequestBody filterRequestBody(RequestBody body) {
+        if (!OPENAPI_3) {
+            return body;
+        }
         body.setRequired(true);
         if (body.getContent() != null && body.getContent().hasMediaType(JSON)) {
             body.getContent().removeMediaType("*/*");
@@ -94,6 +108,9 @@ public class ApiDocument implements OASFilter {
 
     @Override
     public Operation filterOperation(Operation operation) {
+        if (!OPENAPI_3) {
+            return operation;
+        }
         if (operation.getResponses() != null) {
             for (String range : List.of("4XX", "5XX")) {
                 if (!operation.getResponses().hasAPIResponse(range)) {
@@ -106,12 +123,24 @@ public class ApiDocument implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI document) {
+        if (!OPENAPI_3) {
+            return;
+        }
         Components components = document.getComponents();
         if (components == null) {
             components = OASFactory.createComponents();
             document.setComponents(components);
         }
         components.addSchema(PROBLEM, problemSchema());
+    }
+
+    private static boolean hasSetType() {
+        try {
+            Schema.class.getMethod("setType", Schema.SchemaType.class);
+            return true;
+        } catch (NoSuchMethodException otherApi) {
+            return false;
+        }
     }
 
     private static APIResponse problem() {
