@@ -92,12 +92,17 @@ final class IdleScenario {
         double openSeconds = BenchClock.seconds(opened.nanos());
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + s.idleHold.toNanos();
+        // what holding costs: pings out and pongs in are the only traffic
+        long pingsBefore = sockets.stream().mapToLong(WsSocket::pings).sum();
+        Usage holding = Usage.begin(server);
         Thread.sleep(Math.max(0, s.idleHold.toMillis() / 2));
         long gaugeDuring = server.connections();
         long rssOpen = server.rssKb();
         while (System.nanoTime() < holdEnd) {
             Thread.sleep(Math.min(1000, Math.max(1, (holdEnd - System.nanoTime()) / 1_000_000)));
         }
+        holding.end();
+        long pingsHeld = sockets.stream().mapToLong(WsSocket::pings).sum() - pingsBefore;
         long rssHeld = server.rssKb();
         long heapHeld = heapBefore >= 0 && server.gc() ? server.heapUsed() : -1;
         long closedByServer = sockets.stream()
@@ -133,6 +138,9 @@ final class IdleScenario {
                 gaugeBefore, gaugeDuring, gaugeAfter));
         details.add(String.format(
                 "closed by the server during the hold: %d (must be 0); pings answered: %,d", closedByServer, pings));
+        details.add(String.format(
+                "server CPU during the hold: %s; %,d pings answered in it: %s",
+                holding.describe(), pingsHeld, Result.micros(holding.serverMicrosPer(pingsHeld), "ping")));
         if (closedByServer > 0) {
             Rig.loud("idle: the server CLOSED " + closedByServer + " idle sockets during the hold");
         }
@@ -142,8 +150,18 @@ final class IdleScenario {
                     gaugeDuring, gaugeBefore + sockets.size()));
         }
         notes += String.format(
-                "%.1f KB RSS/socket (heap %.1f KB); opened in %.1f s; gauge %d/%d/%d; %d closed by server; %,d pings",
-                kbPerSocket, heapPerSocket, openSeconds, gaugeBefore, gaugeDuring, gaugeAfter, closedByServer, pings);
+                "%.1f KB RSS/socket (heap %.1f KB); opened in %.1f s; gauge %d/%d/%d; %d closed by server; %,d pings;"
+                        + " holding: %.0f %% of a core, %s",
+                kbPerSocket,
+                heapPerSocket,
+                openSeconds,
+                gaugeBefore,
+                gaugeDuring,
+                gaugeAfter,
+                closedByServer,
+                pings,
+                holding.serverLoad() * 100,
+                Result.micros(holding.serverMicrosPer(pingsHeld), "ping"));
         return new Result(
                 "idle",
                 String.format("%,d sockets, %d s hold", n, s.idleHold.toSeconds()),
