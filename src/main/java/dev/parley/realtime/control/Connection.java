@@ -25,6 +25,7 @@ public class Connection {
     private final Set<Long> rooms = ConcurrentHashMap.newKeySet(2);
     private volatile Identity identity;
     private volatile long lastHeard = System.nanoTime();
+    private volatile long lastPinged = lastHeard;
     private volatile ScheduledFuture<?> expiry;
     private volatile boolean personal;
     private volatile boolean followsAll;
@@ -74,7 +75,13 @@ public class Connection {
     }
 
     public void ping() {
+        lastPinged = System.nanoTime();
         outbox.send(Outgoing.Ping.PING);
+    }
+
+    /** When this connection was last pinged (System.nanoTime), or opened. */
+    public long lastPinged() {
+        return lastPinged;
     }
 
     /** Closes once every frame queued so far is written: an error frame, then the close that it explains. */
