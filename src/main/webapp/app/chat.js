@@ -89,6 +89,8 @@ export class Chat {
         this.onSubscribed(frame);
         break;
       case "message":
+        // the saved reply replaces its stream; any later message clears a failure shown
+        if (frame.reply_to || store.replyIn(frame.room_id)?.error) store.replyDone(frame.room_id);
         store.putMessage(frame, { live: true });
         this.markRead();
         break;
@@ -104,6 +106,12 @@ export class Chat {
         break;
       case "presence":
         this.onPresence(frame);
+        break;
+      case "ai_chunk":
+        store.putChunk(frame);
+        break;
+      case "ai_error":
+        store.replyFailed(frame);
         break;
       case "read":
         store.setReader(frame.room_id, frame.user, frame.seq);

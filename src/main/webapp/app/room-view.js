@@ -27,6 +27,7 @@ export function roomView(store, chat) {
     document.body.classList.toggle("in-room", Boolean(room));
     renderOnline();
     renderTyping();
+    renderReply();
   }
 
   function renderOnline() {
@@ -40,6 +41,14 @@ export function roomView(store, chat) {
     const names = room ? store.typingIn(room.id) : [];
     byId("typing").textContent = names.length === 0 ? ""
       : `${names.join(", ")} ${names.length === 1 ? "is" : "are"} typing…`;
+  }
+
+  function renderReply() {
+    const room = store.activeRoom;
+    const reply = room ? store.replyIn(room.id) : null;
+    byId("assistant-reply").textContent = !reply ? ""
+      : reply.error ? `Assistant could not answer (${reply.error.replaceAll("_", " ")}).`
+      : `Assistant: ${reply.text}…`;
   }
 
   /** Brings the log in line with the store, touching only entries that changed. */
@@ -268,6 +277,7 @@ export function roomView(store, chat) {
       if (what === "messages") renderMessages();
       else if (what === "older") renderMessages({ keepBottomDistance: true });
       else if (what === "typing") renderTyping();
+      else if (what === "reply") renderReply();
       else if (what === "online") renderOnline();
     }
   });

@@ -15,6 +15,7 @@ export class Store extends EventTarget {
     this.outbox = loadOutbox();    // client_id -> {client_id, room_id, content, state, error}
     this.online = new Map();       // room id -> [{username, display_name}]
     this.typing = new Map();       // room id -> Map(username -> until)
+    this.replies = new Map();      // room id -> the assistant's reply streaming in it
     this.readers = new Map();      // room id -> Map(username -> seq)
     this.connection = "idle";
     this.socketTokenExpiry = null;   // from the last `authenticated` frame
@@ -116,6 +117,27 @@ export class Store extends EventTarget {
     this.changed("typing", roomId);
   }
 
+  // the assistant's reply while it streams: shown as it grows, gone when the saved message arrives
+  putChunk(frame) {
+    const now = this.replies.get(frame.room_id);
+    const text = now && now.streamId === frame.stream_id ? now.text : "";
+    this.replies.set(frame.room_id, { streamId: frame.stream_id, text: text + frame.delta, error: null });
+    this.changed("reply", frame.room_id);
+  }
+
+  replyFailed(frame) {
+    this.replies.set(frame.room_id, { streamId: frame.stream_id, text: "", error: frame.code });
+    this.changed("reply", frame.room_id);
+  }
+
+  replyDone(roomId) {
+    if (this.replies.delete(roomId)) this.changed("reply", roomId);
+  }
+
+  replyIn(roomId) {
+    return this.replies.get(roomId) ?? null;
+  }
+
   typingIn(roomId) {
     const here = this.typing.get(roomId);
     if (!here) return [];
@@ -143,6 +165,7 @@ export class Store extends EventTarget {
     this.timelines.clear();
     this.online.clear();
     this.typing.clear();
+    this.replies.clear();
     this.readers.clear();
     this.outbox.clear();
     this.activeRoomId = null;

@@ -192,6 +192,11 @@ public final class ChatPage implements AutoCloseable {
         return driver.findElement(By.id("typing")).getText();
     }
 
+    /** The assistant's reply while it streams, or why it failed; empty otherwise. */
+    public String assistantReply() {
+        return driver.findElement(By.id("assistant-reply")).getText();
+    }
+
     public String online() {
         return driver.findElement(By.id("online")).getText();
     }

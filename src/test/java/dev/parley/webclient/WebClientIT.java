@@ -9,6 +9,7 @@ import dev.parley.support.Browsers;
 import dev.parley.support.ChatPage;
 import dev.parley.support.Deployments;
 import dev.parley.support.ParleyTest;
+import dev.parley.support.StubModelServer;
 import dev.parley.support.Users;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -322,5 +324,32 @@ class WebClientIT {
                 d -> ((Number) bob.script("return document.documentElement.scrollWidth")).intValue() <= 360);
         assertTrue(bob.field("Message").isDisplayed());
         assertTrue(bob.button("Send").isDisplayed());
+    }
+
+    @Test
+    @Order(12)
+    void theAssistantsReplyShowsAsItStreamsThenAsTheSavedMessage() throws Exception {
+        try (StubModelServer model = StubModelServer.start()) {
+            CountDownLatch release = new CountDownLatch(1);
+            model.next(StubModelServer.held(release, "The answer ", "is 42."));
+            alice.unfold("Direct conversation");
+            alice.field("Their username").sendKeys("assistant");
+            alice.field("First message").sendKeys("what is the answer?");
+            alice.button("Start conversation").click();
+            alice.awaitRoomTitle("@assistant");
+            alice.await("the reply so far", d -> alice.assistantReply().equals("Assistant: The answer …"));
+            release.countDown();
+            alice.awaitMessage("The answer is 42.");
+            alice.await(
+                    "the stream gone once the reply is saved",
+                    d -> alice.assistantReply().isEmpty());
+
+            model.next(StubModelServer.rateLimited(7));
+            alice.send("and the question?");
+            alice.await(
+                    "why no answer came",
+                    d -> alice.assistantReply().equals("Assistant could not answer (rate limited)."));
+            assertEquals(List.of("what is the answer?", "The answer is 42.", "and the question?"), alice.messages());
+        }
     }
 }
