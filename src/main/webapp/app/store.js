@@ -126,6 +126,9 @@ export class Store extends EventTarget {
   }
 
   replyFailed(frame) {
+    // "busy" refuses a second reply while one streams: the running one is still the answer
+    const now = this.replies.get(frame.room_id);
+    if (now && !now.error && now.streamId !== frame.stream_id) return;
     this.replies.set(frame.room_id, { streamId: frame.stream_id, text: "", error: frame.code });
     this.changed("reply", frame.room_id);
   }

@@ -338,6 +338,9 @@ class WebClientIT {
             alice.button("Start conversation").click();
             alice.awaitRoomTitle("@assistant");
             alice.await("the reply so far", d -> alice.assistantReply().equals("Assistant: The answer …"));
+            // a second question while the first streams is refused "busy"; the first reply still arrives whole
+            alice.send("are you there?");
+            alice.awaitMessage("are you there?");
             release.countDown();
             alice.awaitMessage("The answer is 42.");
             alice.await(
@@ -349,7 +352,9 @@ class WebClientIT {
             alice.await(
                     "why no answer came",
                     d -> alice.assistantReply().equals("Assistant could not answer (rate limited)."));
-            assertEquals(List.of("what is the answer?", "The answer is 42.", "and the question?"), alice.messages());
+            assertEquals(
+                    List.of("what is the answer?", "are you there?", "The answer is 42.", "and the question?"),
+                    alice.messages());
         }
     }
 }

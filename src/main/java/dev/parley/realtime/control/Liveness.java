@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The others are pinged at their own moment, not all in one round: each connection's interval
  * is stretched by a fixed share of up to a quarter, so the pings, and the pongs that answer
  * them, spread over the interval. An answer is not free (on Payara every incoming frame costs
- * about half a millisecond of container work, docs/performance.md); ten thousand pongs arriving
+ * about 0.2 ms of container work, docs/performance.md); ten thousand pongs arriving
  * at once would stall every other socket for seconds.
  */
 @ApplicationScoped
