@@ -2,6 +2,7 @@ package dev.parley.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
 import dev.parley.support.MicroProcess;
@@ -94,6 +95,10 @@ class RestartIT {
             assertEquals(401, second.api().get("/me", loggedOut).status(), "logout outlives a restart");
         }
         String written = Files.readString(log);
+        // on Payara Micro, Tyrus's per-frame idle timer must leave the context-capturing executor
+        assertTrue(
+                written.contains("WebSocket session timers run on Parley's own scheduler"),
+                "SessionTimer did not take over Tyrus's session timer");
         for (String secret : List.of(tokenBefore, loggedOut, Users.PASSWORD, "kept 1", "kept 2", "kept 3")) {
             assertFalse(
                     written.contains(secret),
