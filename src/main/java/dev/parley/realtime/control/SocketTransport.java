@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * means searching the WAR's jars, about four fifths of the CPU of a send. Writing with the
  * platform loader as the context loader makes that search trivial; the task it schedules is a
  * no-op. Only on Tyrus, and only around the write: nothing of Parley's runs under it but the
- * outbox's completion bookkeeping.
+ * outbox's completion bookkeeping. Since {@link SessionTimer} hands Tyrus a plain scheduler this
+ * matters only with {@code parley.ws.session-timer=false}; it stays because it costs nothing.
  */
 public final class SocketTransport implements Transport {
 
