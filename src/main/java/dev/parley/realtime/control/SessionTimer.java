@@ -29,7 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * This hands Tyrus's container a plain scheduler: a task due now runs at once in the caller
  * (with a zero timeout Tyrus's task only reads two fields), a later one on a thread made once
  * by the container's thread factory. No vendor type is named: the field is found by name, and on
- * any other container, or a Tyrus that has changed, nothing happens and the log says so once.
+ * any other container, or a Tyrus that has changed, nothing happens (logged at FINE).
  * {@code parley.ws.session-timer=false} leaves the container as it is.
  */
 @ApplicationScoped

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * platform loader as the context loader makes that search trivial; the task it schedules is a
  * no-op. Only on Tyrus, and only around the write: nothing of Parley's runs under it but the
  * outbox's completion bookkeeping. Since {@link SessionTimer} hands Tyrus a plain scheduler this
- * matters only with {@code parley.ws.session-timer=false}; it stays because it costs nothing.
+ * matters only with {@code parley.ws.session-timer=false}; otherwise it is a small per-write cost
+ * that could go, once a benchmark run shows what removing it changes.
  */
 public final class SocketTransport implements Transport {
 
