@@ -99,6 +99,10 @@ class RestartIT {
         assertTrue(
                 written.contains("WebSocket session timers run on Parley's own scheduler"),
                 "SessionTimer did not take over Tyrus's session timer");
+        // and the socket above got its messages as frames Parley framed once, not Tyrus per socket
+        assertTrue(
+                written.contains("WebSocket text frames are framed once per broadcast"),
+                "PreFramed found no raw-frame write on Payara Micro");
         for (String secret : List.of(tokenBefore, loggedOut, Users.PASSWORD, "kept 1", "kept 2", "kept 3")) {
             assertFalse(
                     written.contains(secret),

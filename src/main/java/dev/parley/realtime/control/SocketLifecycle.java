@@ -35,6 +35,9 @@ public class SocketLifecycle {
     Accounts accounts;
 
     @Inject
+    PreFramed preFramed;
+
+    @Inject
     @ConfigProperty(name = "parley.ws.max-frame-bytes", defaultValue = "65536")
     int maxFrameBytes;
 
@@ -55,7 +58,8 @@ public class SocketLifecycle {
             session.setMaxIdleTimeout(0);
         }
         User user = accounts.byUsername(identity.username()).orElseGet(() -> accounts.provision(identity.username()));
-        Connection connection = registry.connect(new SocketTransport(session), user, identity, admission.slot());
+        Connection connection = registry.connect(
+                new SocketTransport(session, preFramed.writerFor(session)), user, identity, admission.slot());
         session.getUserProperties().put(CONNECTION, connection);
         connection.send(new ServerFrame.Connected(user.profile(), connection.id()));
         return connection;

@@ -4,10 +4,13 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A JSR-356 session; the outbox guarantees one write at a time.
+ * A JSR-356 session; the outbox guarantees one write at a time. On Tyrus, text frames go out as
+ * the bytes {@link PreFramed} framed once for every socket; everything else, and every frame on
+ * other containers, through the session's remote.
  * <p>
  * On Tyrus (Payara) every send also schedules an idle-timeout task on a managed executor, even
  * with the timeout off, and each such task captures the container context: Payara's capture
@@ -25,10 +28,13 @@ public final class SocketTransport implements Transport {
 
     private final Session session;
     private final boolean tyrus;
+    // Tyrus's raw-frame write for this session (PreFramed); null where text goes the portable way
+    private final PreFramed.Writer raw;
 
-    public SocketTransport(Session session) {
+    public SocketTransport(Session session, PreFramed.Writer raw) {
         this.session = session;
         this.tyrus = session.getClass().getName().startsWith("org.glassfish.tyrus.");
+        this.raw = raw;
     }
 
     @Override
@@ -39,6 +45,11 @@ public final class SocketTransport implements Transport {
             done.accept(new IOException("the session is closed"));
             return;
         }
+        ByteBuffer wire = raw == null ? null : frame.wire();
+        if (wire != null) {
+            sendRaw(wire, done);
+            return;
+        }
         ClassLoader own = withoutServices();
         try {
             session.getAsyncRemote()
@@ -46,6 +57,20 @@ public final class SocketTransport implements Transport {
         } finally {
             Thread.currentThread().setContextClassLoader(own);
         }
+    }
+
+    // no session timer is re-armed on this path, so no loader swap either
+    private void sendRaw(ByteBuffer wire, Consumer<Throwable> done) {
+        CompletableFuture<?> written;
+        try {
+            written = raw.write(wire);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            done.accept(e);
+            return;
+        }
+        written.whenComplete((result, failure) -> done.accept(failure));
     }
 
     /** On Tyrus, the platform loader as the thread's context loader (see above); returns the one to put back. */
