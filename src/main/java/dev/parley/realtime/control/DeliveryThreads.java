@@ -5,11 +5,16 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,16 +37,16 @@ public class DeliveryThreads {
     @Resource
     ManagedThreadFactory threads;
 
-    private ExecutorService[] lanes;
+    private Lane[] lanes;
     private ExecutorService closer;
     private ExecutorService housekeeper;
     private ScheduledThreadPoolExecutor timer;
 
     @PostConstruct
     void start() {
-        lanes = new ExecutorService[Math.max(1, Runtime.getRuntime().availableProcessors())];
+        lanes = new Lane[Math.max(1, Runtime.getRuntime().availableProcessors())];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = Executors.newSingleThreadExecutor(threads);
+            lanes[i] = new Lane(threads);
         }
         closer = Executors.newSingleThreadExecutor(threads);
         housekeeper = Executors.newSingleThreadExecutor(threads);
@@ -52,8 +57,8 @@ public class DeliveryThreads {
 
     @PreDestroy
     void stop() {
-        for (ExecutorService lane : lanes) {
-            lane.shutdownNow();
+        for (Lane lane : lanes) {
+            lane.stop();
         }
         closer.shutdownNow();
         housekeeper.shutdownNow();
@@ -62,7 +67,47 @@ public class DeliveryThreads {
 
     /** Runs the task in the lane of {@code key} (a room id): after every task handed to that lane before. */
     public void inLane(long key, Runnable task) {
-        lanes[(int) Math.floorMod(key, (long) lanes.length)].execute(guarded(task));
+        lanes[(int) Math.floorMod(key, (long) lanes.length)].tasks.add(guarded(task));
+    }
+
+    /**
+     * One thread taking the tasks handed to it in order; those already waiting when it looks
+     * run as one {@link LaneBatch}, so that their frames can leave together.
+     */
+    private static final class Lane implements Runnable {
+
+        private static final int MAX_BATCH = 64;
+
+        final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+        private final Thread thread;
+
+        Lane(ThreadFactory threads) {
+            thread = threads.newThread(this);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            List<Runnable> batch = new ArrayList<>(MAX_BATCH);
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    batch.add(tasks.take());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                tasks.drainTo(batch, MAX_BATCH - 1);
+                try {
+                    LaneBatch.run(batch);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "a delivery batch failed", e);
+                }
+                batch.clear();
+            }
+        }
+
+        void stop() {
+            thread.interrupt();
+        }
     }
 
     /**

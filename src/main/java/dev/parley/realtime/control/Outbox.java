@@ -3,6 +3,8 @@ package dev.parley.realtime.control;
 import dev.parley.platform.control.Meters;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -23,10 +25,14 @@ final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
     private static final long IN_FLIGHT_GRACE_NANOS = 1_000_000_000L;
+    // a backlog leaves in writes of at most this many frames and characters
+    private static final int MAX_TOGETHER = 64;
+    private static final int MAX_TOGETHER_CHARS = 64 * 1024;
 
     private final String name;
     private final Transport transport;
     private final Connection.Limits limits;
+    private final boolean writesTogether;
 
     // guarded by this
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>(4);
@@ -45,6 +51,7 @@ final class Outbox {
         this.name = name;
         this.transport = transport;
         this.limits = limits;
+        this.writesTogether = transport.writesTogether();
     }
 
     /** Queues and writes; for callers that hold no lock. */
@@ -143,6 +150,7 @@ final class Outbox {
     void pump() {
         while (true) {
             Outgoing next;
+            List<EncodedFrame> together = null;
             synchronized (this) {
                 if (pendingClose != null) {
                     next = pendingClose;
@@ -157,6 +165,9 @@ final class Outbox {
                 queuedBytes -= next.size();
                 pinging &= next != Outgoing.Ping.PING;
                 writing = !(next instanceof Outgoing.Close);
+                if (next instanceof EncodedFrame first && queue.peek() instanceof EncodedFrame && writesTogether) {
+                    together = together(first);
+                }
             }
             if (next instanceof Outgoing.Close close) {
                 close(close.code(), close.reason());
@@ -164,10 +175,13 @@ final class Outbox {
             }
             AtomicInteger handoff = new AtomicInteger();
             Outgoing sent = next;
+            List<EncodedFrame> sentTogether = together;
             Consumer<Throwable> done = failure -> {
                 written();
                 if (failure != null) {
                     failed(failure);
+                } else if (sentTogether != null) {
+                    sentTogether.forEach(this::delivered);
                 } else if (sent instanceof EncodedFrame frame) {
                     delivered(frame);
                 }
@@ -176,7 +190,9 @@ final class Outbox {
                 }
             };
             try {
-                if (next instanceof EncodedFrame frame) {
+                if (together != null) {
+                    transport.sendTogether(together, done);
+                } else if (next instanceof EncodedFrame frame) {
                     transport.send(frame, done);
                 } else {
                     transport.ping(done);
@@ -192,6 +208,22 @@ final class Outbox {
                 return;
             }
         }
+    }
+
+    // the frames queued behind the first, up to a write's worth: they leave in one write
+    private List<EncodedFrame> together(EncodedFrame first) {
+        List<EncodedFrame> frames = new ArrayList<>();
+        frames.add(first);
+        int bytes = first.size();
+        while (frames.size() < MAX_TOGETHER
+                && queue.peek() instanceof EncodedFrame more
+                && bytes + more.size() <= MAX_TOGETHER_CHARS) {
+            queue.poll();
+            queuedBytes -= more.size();
+            bytes += more.size();
+            frames.add(more);
+        }
+        return frames;
     }
 
     // a live message frame is out: one delivery, and how long it took since its commit

@@ -190,7 +190,7 @@ final class RoomChannel {
                 gapTimeout = timer.schedule(this::giveUpOnGap, windowMillis, TimeUnit.MILLISECONDS);
             }
         }
-        kick.forEach(Connection::pump);
+        LaneBatch.pump(kick);
     }
 
     private void releaseInOrder(List<Connection> kick) {
@@ -263,7 +263,7 @@ final class RoomChannel {
             }
             toSubscribers(frame, exceptUser, kick);
         }
-        kick.forEach(Connection::pump);
+        LaneBatch.pump(kick);
     }
 
     private void toSubscribers(EncodedFrame frame, String exceptUser, List<Connection> kick) {

@@ -4,6 +4,8 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -57,6 +59,34 @@ public final class SocketTransport implements Transport {
         } finally {
             Thread.currentThread().setContextClassLoader(own);
         }
+    }
+
+    @Override
+    public boolean writesTogether() {
+        return raw != null;
+    }
+
+    @Override
+    public void sendTogether(List<EncodedFrame> frames, Consumer<Throwable> done) {
+        if (!session.isOpen()) {
+            done.accept(new IOException("the session is closed"));
+            return;
+        }
+        int length = 0;
+        List<ByteBuffer> wires = new ArrayList<>(frames.size());
+        for (EncodedFrame frame : frames) {
+            ByteBuffer wire = frame.wire();
+            if (wire == null) {
+                // as the container's own encoder does: text that is not well-formed cannot be sent
+                done.accept(new IOException("a frame's text is not well-formed UTF-16"));
+                return;
+            }
+            wires.add(wire);
+            length += wire.remaining();
+        }
+        ByteBuffer together = ByteBuffer.allocate(length);
+        wires.forEach(together::put);
+        sendRaw(together.flip(), done);
     }
 
     // no session timer is re-armed on this path, so no loader swap either

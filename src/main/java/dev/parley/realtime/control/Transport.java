@@ -1,5 +1,6 @@
 package dev.parley.realtime.control;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /** How a connection's frames leave: a WebSocket session or an SSE stream. */
@@ -7,6 +8,19 @@ public interface Transport {
 
     /** Writes one encoded frame; {@code done} gets null on success or the failure. */
     void send(EncodedFrame frame, Consumer<Throwable> done);
+
+    /**
+     * Whether {@link #sendTogether} may carry several queued frames in one write: a connection
+     * that fell behind then catches up with one write, not one each.
+     */
+    default boolean writesTogether() {
+        return false;
+    }
+
+    /** Writes several frames, in order, as one write; only where {@link #writesTogether()}. */
+    default void sendTogether(List<EncodedFrame> frames, Consumer<Throwable> done) {
+        throw new UnsupportedOperationException("one frame per write");
+    }
 
     /**
      * Writes one frame and returns once it is written: used for a connection's very first

@@ -68,6 +68,45 @@ class OutboxTest {
     final Meters meters = new Meters();
     final Outbox outbox = new Outbox("test", transport, new Connection.Limits(4, 1 << 20, meters));
 
+    /** Like {@link HeldTransport}, but a backlog of frames may leave in one write, recorded joined by '+'. */
+    static class TogetherTransport extends HeldTransport {
+        @Override
+        public boolean writesTogether() {
+            return true;
+        }
+
+        @Override
+        public void sendTogether(List<EncodedFrame> frames, Consumer<Throwable> done) {
+            written.add(String.join("+", frames.stream().map(EncodedFrame::text).toList()));
+            inFlight = done;
+        }
+    }
+
+    @Test
+    void aBacklogLeavesInOneWriteInOrderUpToAPingAndEachLiveFrameCounts() {
+        TogetherTransport together = new TogetherTransport();
+        Outbox batched = new Outbox("test", together, new Connection.Limits(8, 1 << 20, meters));
+        batched.release();
+        batched.send(frame("m1").live());
+        batched.send(frame("m2").live());
+        batched.send(frame("m3").live());
+        batched.send(frame("m4").live());
+        assertEquals(List.of("m1"), together.written, "the first goes at once, alone");
+
+        together.complete();
+        assertEquals(List.of("m1", "m2+m3+m4"), together.written, "the backlog follows in one write");
+        assertEquals(1, meters.total(Meters.Count.DELIVERIES), "counted once written, not when handed over");
+        together.complete();
+        assertEquals(4, meters.total(Meters.Count.DELIVERIES));
+
+        batched.send(frame("m5"));
+        batched.send(frame("m6"));
+        batched.send(Outgoing.Ping.PING);
+        together.complete();
+        together.complete();
+        assertEquals(List.of("m1", "m2+m3+m4", "m5", "(ping)", "m6"), together.written);
+    }
+
     @Test
     void aPingJumpsTheBacklogSoSilenceMeasuresThePeerNotTheQueue() {
         outbox.release();
