@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 /**
  * A connection's outgoing frames. They queue here and one write is in flight at a time, so no
  * two writers share the transport, and a slow peer holds up nobody: writes are asynchronous and
- * the next one starts from the completion of the last. The queue is bounded: typing and
+ * the next one starts from the completion of the last; where the transport can, the frames that
+ * queued meanwhile leave together in that next write. The queue is bounded: typing and
  * presence frames go first; a frame that does not fit closes the connection with 4008 and the
  * client resumes from the database.
  * <p>
