@@ -96,11 +96,7 @@ public class DeliveryThreads {
                     return;
                 }
                 tasks.drainTo(batch, MAX_BATCH - 1);
-                try {
-                    LaneBatch.run(batch);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "a delivery batch failed", e);
-                }
+                LaneBatch.run(batch);
                 batch.clear();
             }
         }

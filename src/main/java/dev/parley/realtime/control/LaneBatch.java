@@ -3,6 +3,8 @@ package dev.parley.realtime.control;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The events a delivery lane found waiting, queued to every subscriber before any of them is
@@ -15,6 +17,7 @@ import java.util.Set;
  */
 final class LaneBatch {
 
+    private static final Logger LOG = Logger.getLogger(LaneBatch.class.getName());
     private static final ThreadLocal<LaneBatch> CURRENT = new ThreadLocal<>();
 
     // Connection keeps identity equality: one pump per connection, in the order first queued
@@ -22,16 +25,32 @@ final class LaneBatch {
 
     private LaneBatch() {}
 
-    /** Runs a lane's waiting tasks, then writes what they queued, each connection once. */
+    /**
+     * Runs a lane's waiting tasks, then writes what they queued, each connection once. Whatever
+     * a task throws, the others run and every connection that queued a frame is written to: an
+     * outbox that queued and was never pumped would stay silent for good.
+     */
     static void run(List<Runnable> tasks) {
         LaneBatch batch = new LaneBatch();
         CURRENT.set(batch);
         try {
-            tasks.forEach(Runnable::run);
+            for (Runnable task : tasks) {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.SEVERE, "a delivery task failed", e);
+                }
+            }
         } finally {
             CURRENT.remove();
+            for (Connection connection : batch.queued) {
+                try {
+                    connection.pump();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "a write to connection " + connection.id() + " failed", e);
+                }
+            }
         }
-        batch.queued.forEach(Connection::pump);
     }
 
     /** Starts writing to connections that have frames queued: now, or when the lane's batch ends. */
