@@ -6,6 +6,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * A frame encoded once, as every connection will write it: its JSON text, and from the typed
@@ -74,6 +75,28 @@ public final class EncodedFrame implements Outgoing {
 
     public long committedNanos() {
         return committedNanos;
+    }
+
+    // a value, as the record it was: the wire form is derived from the text, so it is left out
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EncodedFrame that
+                && Objects.equals(text, that.text)
+                && Objects.equals(type, that.type)
+                && eventId == that.eventId
+                && droppable == that.droppable
+                && committedNanos == that.committedNanos;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(text, type, eventId, droppable, committedNanos);
+    }
+
+    @Override
+    public String toString() {
+        // never the text: a message body must not reach a log
+        return "EncodedFrame[type=" + type + ", eventId=" + eventId + ", droppable=" + droppable + "]";
     }
 
     @Override
