@@ -56,10 +56,12 @@ class LoginStormIT {
     /**
      * Before the login limits the chat's p99 was 13-37 s in this test. On this project's 2-core
      * machines, where the 200 attacker threads share the cores with the server, every wave of
-     * 200 refusals still costs the chat one burst of 150-350 ms (p50 about 30 ms): the bound
-     * leaves room for that and for CI's noise, and still fails on any starvation.
+     * 200 refusals still costs the chat one burst of 150-350 ms (p50 about 30 ms), and on a
+     * slower machine of the same kind the p99 ran 497-721 ms, with or without the fan-out
+     * changes (2026-12-02, two runs each; 600 ms failed a clean CI run once). The bound leaves
+     * room for that, and still fails on any starvation: ten times below what it was.
      */
-    static final long CHAT_P99_MILLIS = 600;
+    static final long CHAT_P99_MILLIS = 1_500;
 
     @Test
     void aLoginStormDoesNotStarveTheChat() throws Exception {
