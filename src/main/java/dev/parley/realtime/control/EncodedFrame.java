@@ -2,9 +2,6 @@ package dev.parley.realtime.control;
 
 import dev.parley.realtime.entity.ServerFrame;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -20,8 +17,6 @@ import java.util.Objects;
  * times ({@link PreFramed}).
  */
 public final class EncodedFrame implements Outgoing {
-
-    private static final byte[] NOT_WELL_FORMED = new byte[0];
 
     private final String text;
     private final String type;
@@ -106,8 +101,8 @@ public final class EncodedFrame implements Outgoing {
 
     /**
      * The whole server-to-client WebSocket text frame (final, unmasked, no extensions), as a
-     * fresh view of bytes shared by every connection that writes it; null when the text is not
-     * well-formed UTF-16, which only the container's own encoder may refuse.
+     * fresh view of bytes shared by every connection that writes it. The text is well-formed:
+     * {@link FrameCodec} already replaced any unpaired surrogate.
      */
     public ByteBuffer wire() {
         byte[] bytes = wire;
@@ -115,22 +110,13 @@ public final class EncodedFrame implements Outgoing {
             bytes = textFrame(text);
             wire = bytes;
         }
-        return bytes == NOT_WELL_FORMED ? null : ByteBuffer.wrap(bytes);
+        return ByteBuffer.wrap(bytes);
     }
 
     /** RFC 6455 §5.2: FIN and opcode 1, then the payload length in 7, 7+16 or 7+64 bits. */
     static byte[] textFrame(String text) {
-        ByteBuffer payload;
-        try {
-            payload = StandardCharsets.UTF_8
-                    .newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(text));
-        } catch (CharacterCodingException e) {
-            return NOT_WELL_FORMED;
-        }
-        int length = payload.remaining();
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        int length = payload.length;
         int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
         ByteBuffer frame = ByteBuffer.allocate(header + length);
         frame.put((byte) 0x81);

@@ -166,7 +166,7 @@ final class Outbox {
                 queuedBytes -= next.size();
                 pinging &= next != Outgoing.Ping.PING;
                 writing = !(next instanceof Outgoing.Close);
-                if (next instanceof EncodedFrame first && queue.peek() instanceof EncodedFrame && writesTogether) {
+                if (writesTogether && next instanceof EncodedFrame first && queue.peek() instanceof EncodedFrame) {
                     together = together(first);
                 }
             }

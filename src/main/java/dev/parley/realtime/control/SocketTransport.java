@@ -47,9 +47,8 @@ public final class SocketTransport implements Transport {
             done.accept(new IOException("the session is closed"));
             return;
         }
-        ByteBuffer wire = raw == null ? null : frame.wire();
-        if (wire != null) {
-            sendRaw(wire, done);
+        if (raw != null) {
+            sendRaw(frame.wire(), done);
             return;
         }
         ClassLoader own = withoutServices();
@@ -76,11 +75,6 @@ public final class SocketTransport implements Transport {
         List<ByteBuffer> wires = new ArrayList<>(frames.size());
         for (EncodedFrame frame : frames) {
             ByteBuffer wire = frame.wire();
-            if (wire == null) {
-                // as the container's own encoder does: text that is not well-formed cannot be sent
-                done.accept(new IOException("a frame's text is not well-formed UTF-16"));
-                return;
-            }
             wires.add(wire);
             length += wire.remaining();
         }
