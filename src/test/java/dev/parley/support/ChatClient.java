@@ -1,9 +1,10 @@
 package dev.parley.support;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -55,6 +56,10 @@ public final class ChatClient implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     private static final SecureRandom RANDOM = new SecureRandom();
+    // one provider for every frame: Json.createReader looks the provider up anew on each call,
+    // which made fifty sockets' worth of frames arrive faster than this client could read them
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonReaderFactory READERS = JSON.createReaderFactory(Map.of());
 
     private final String label;
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
@@ -183,7 +188,7 @@ public final class ChatClient implements AutoCloseable {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("names and values come in pairs: " + Arrays.toString(namesAndValues));
         }
-        JsonObjectBuilder builder = Json.createObjectBuilder();
+        JsonObjectBuilder builder = JSON.createObjectBuilder();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             String name = (String) namesAndValues[i];
             Object value = namesAndValues[i + 1];
@@ -639,7 +644,7 @@ public final class ChatClient implements AutoCloseable {
         }
 
         private JsonObject parse(String json) {
-            try (var reader = Json.createReader(new StringReader(json))) {
+            try (var reader = READERS.createReader(new StringReader(json))) {
                 return reader.readObject();
             } catch (RuntimeException notAnObject) {
                 return frame("type", "(not a JSON object)", "text", json);
