@@ -46,7 +46,7 @@ final class LaneBatch {
             for (Connection connection : batch.queued) {
                 try {
                     connection.pump();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.log(Level.SEVERE, "a write to connection " + connection.id() + " failed", e);
                 }
             }
