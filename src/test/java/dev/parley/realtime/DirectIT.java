@@ -325,6 +325,49 @@ class DirectIT {
         c.assertNothing(QUIET, "presence", "typing");
     }
 
+    /**
+     * The server remembers each user's direct rooms between handshakes: a room made after a
+     * user's first socket must still be followed by the next one, whether its channel is live on
+     * the node (another socket follows it) or not (no socket does).
+     */
+    @Test
+    void everyNewSocketFollowsADirectRoomMadeAfterTheUsersFirstSocket() {
+        List<User> users = RestCalls.register(api, "alice", "bob");
+        User alice = users.get(0);
+        User bob = users.get(1);
+        ChatClient first = track(SocketWaits.multiplexed(api, alice, ""));
+        assertEquals(List.of(), withoutNoise(first.fence()), "no direct rooms yet");
+
+        long room = number(rest.direct(bob, alice, "one"), "room_id");
+        until(first, message(room, "one"), "the first direct message on the socket that was open");
+
+        // the room is live on the node: the first socket follows it
+        ChatClient second = track(SocketWaits.multiplexed(api, alice, ""));
+        assertSubscribedAt(second, room, 1);
+        rest.direct(bob, alice, "two");
+        for (ChatClient client : List.of(first, second)) {
+            until(client, message(room, "two"), "the second direct message");
+        }
+
+        // no socket follows the room any more: the next one reads its seq
+        first.close();
+        second.close();
+        assertEquals(2, rest.history(room, bob).size(), "two messages so far");
+        ChatClient third = track(SocketWaits.multiplexed(api, alice, ""));
+        assertSubscribedAt(third, room, 2);
+        rest.direct(bob, alice, "three");
+        List<JsonObject> frames = withoutNoise(until(third, message(room, "three"), "the third direct message"));
+        assertEquals(List.of("message"), types(frames), "only the new message, no replay: " + frames);
+        assertEquals(3, number(frames.get(0), "seq"), frames::toString);
+    }
+
+    static void assertSubscribedAt(ChatClient client, long room, long lastSeq) {
+        List<JsonObject> frames = withoutNoise(client.fence());
+        assertEquals(List.of("subscribed"), types(frames), client + ": " + frames);
+        assertEquals(room, number(frames.get(0), "room_id"), frames::toString);
+        assertEquals(lastSeq, number(frames.get(0), "last_seq"), frames::toString);
+    }
+
     @Test
     void aPlainSocketHearsMembershipChangesButOnlyTheMessagesOfDirectRooms() {
         List<User> users = RestCalls.register(api, "alice", "carol");

@@ -24,6 +24,9 @@ public class LocalDelivery {
     @Inject
     Rooms rooms;
 
+    @Inject
+    DirectRoomBook directs;
+
     public void deliver(RoomEvent event) {
         threads.inLane(event.roomId(), () -> apply(event));
     }
@@ -39,8 +42,10 @@ public class LocalDelivery {
         } else if (event instanceof RoomEvent.Typing typing) {
             registry.broadcast(typing.roomId(), typing.frame(), typing.username());
         } else if (event instanceof RoomEvent.Joined joined) {
+            directs.forget(joined.username());
             joined(joined);
         } else if (event instanceof RoomEvent.Left left) {
+            directs.forget(left.username());
             left(left);
         }
     }

@@ -166,11 +166,27 @@ public class SessionRegistry {
      * room's seq as the caller just read it.
      */
     public void subscribe(Connection connection, long roomId, long roomLastSeq, Long since) {
+        attach(connection, roomId, roomLastSeq, since);
+    }
+
+    /**
+     * Follows a room only if it is live on this node already, so no one needs to read its seq
+     * from the database; false, and nothing changed, when it is not.
+     */
+    public boolean subscribeIfLive(Connection connection, long roomId) {
+        return attach(connection, roomId, null, null);
+    }
+
+    /** {@code roomLastSeq} null: only a live channel is joined, none is made. */
+    private boolean attach(Connection connection, long roomId, Long roomLastSeq, Long since) {
         connection.rooms().add(roomId);
         RoomChannel[] joined = new RoomChannel[1];
         long[] lastSeq = new long[1];
         boolean[] created = new boolean[1];
         channels.compute(roomId, (id, channel) -> {
+            if (channel == null && roomLastSeq == null) {
+                return null;
+            }
             created[0] = channel == null;
             joined[0] = channel != null
                     ? channel
@@ -185,6 +201,10 @@ public class SessionRegistry {
             lastSeq[0] = joined[0].register(connection);
             return joined[0];
         });
+        if (joined[0] == null) {
+            connection.rooms().remove(roomId);
+            return false;
+        }
         if (created[0]) {
             joined[0].syncWithDatabase();
         }
@@ -208,6 +228,7 @@ public class SessionRegistry {
             // closed while catching up: its unregister may have run before the channel knew it
             unsubscribe(connection, roomId);
         }
+        return true;
     }
 
     public void unsubscribe(Connection connection, long roomId) {

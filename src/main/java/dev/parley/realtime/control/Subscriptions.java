@@ -4,6 +4,8 @@ import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.RoomSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Which rooms a connection follows, checked against the user's memberships. */
 @ApplicationScoped
@@ -14,6 +16,9 @@ public class Subscriptions {
 
     @Inject
     Rooms rooms;
+
+    @Inject
+    DirectRoomBook directs;
 
     /** Follows one room the user belongs to (404 invisible, 403 not a member), resuming after {@code since}. */
     public void follow(Connection connection, long roomId, Long since) {
@@ -35,7 +40,19 @@ public class Subscriptions {
 
     /** A /ws/chat connection's own traffic: the user's direct rooms, followed unasked. */
     public void followDirects(Connection connection) {
-        rooms.directsOf(connection.user())
-                .forEach(direct -> registry.subscribe(connection, direct.roomId(), direct.lastSeq(), null));
+        List<Long> notLive = new ArrayList<>();
+        for (long roomId : directs.roomIdsOf(connection.user())) {
+            // a room made while this socket opened may already be followed, by its joined event
+            if (!connection.rooms().contains(roomId) && !registry.subscribeIfLive(connection, roomId)) {
+                notLive.add(roomId);
+            }
+        }
+        if (!notLive.isEmpty()) {
+            rooms.lastSeqs(notLive).forEach((roomId, lastSeq) -> {
+                if (!connection.rooms().contains(roomId)) {
+                    registry.subscribe(connection, roomId, lastSeq, null);
+                }
+            });
+        }
     }
 }

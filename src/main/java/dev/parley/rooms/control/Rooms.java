@@ -63,6 +63,13 @@ public class Rooms {
         return room;
     }
 
+    /** The ids of the user's direct rooms, nothing else: what a /ws/chat handshake needs. */
+    public List<Long> directIdsOf(User user) {
+        return em.createNamedQuery(Room.DIRECT_IDS_FOR, Long.class)
+                .setParameter("user", user.id())
+                .getResultList();
+    }
+
     public List<DirectRoom> directsOf(User user) {
         return em
                 .createNamedQuery(Room.DIRECT_FOR, Object[].class)
@@ -160,11 +167,14 @@ public class Rooms {
         return Refusal.roomNotFound(roomId);
     }
 
-    /** The last seq of each of these rooms, as committed now; for a node to see what it has not released yet. */
+    /**
+     * The last seq of each of these rooms, as committed now (rooms that are gone are left out):
+     * for a node to see what it has not released yet, and for a new channel's starting point.
+     */
     public Map<Long, Long> lastSeqs(Collection<Long> roomIds) {
         Map<Long, Long> last = new HashMap<>();
-        em.createQuery("select r.id, r.lastSeq from Room r where r.id in :ids", Object[].class)
-                .setParameter("ids", roomIds)
+        em.createNamedQuery(Room.LAST_SEQS, Object[].class)
+                .setParameter("rooms", roomIds)
                 .getResultStream()
                 .forEach(row -> last.put((Long) row[0], (Long) row[1]));
         return last;

@@ -21,6 +21,10 @@ import java.time.temporal.ChronoUnit;
         where m1.roomId = r.id and m1.userId = :user and m2.roomId = r.id and m2.userId <> :user
           and r.visibility = dev.parley.rooms.entity.Visibility.DIRECT
         order by r.lastSeq desc, r.id""")
+@NamedQuery(name = Room.DIRECT_IDS_FOR, query = """
+        select r.id from Room r, Membership m
+        where m.roomId = r.id and m.userId = :user and r.visibility = dev.parley.rooms.entity.Visibility.DIRECT""")
+@NamedQuery(name = Room.LAST_SEQS, query = "select r.id, r.lastSeq from Room r where r.id in :rooms")
 @NamedQuery(name = Room.LISTED_FOR, query = """
         select r, m from Room r left join Membership m on m.roomId = r.id and m.userId = :user
         where r.visibility = dev.parley.rooms.entity.Visibility.PUBLIC or m.userId = :user
@@ -30,6 +34,8 @@ public class Room {
     public static final String LISTED_FOR = "Room.listedFor";
     public static final String DIRECT = "Room.direct";
     public static final String DIRECT_FOR = "Room.directFor";
+    public static final String DIRECT_IDS_FOR = "Room.directIdsFor";
+    public static final String LAST_SEQS = "Room.lastSeqs";
 
     @Id
     @SequenceGenerator(name = "rooms_seq", sequenceName = "rooms_seq", allocationSize = 50)
