@@ -145,6 +145,21 @@ class ClusterIT {
             JsonObject message = personal.next("message", WAIT, "presence", "subscribed");
             assertEquals("psst", message.getString("content"));
             assertEquals(dave.name(), message.getString("sender"));
+
+            // node B remembered carol's direct rooms (none) at her first socket; the room made on
+            // A must reach her next socket on B too
+            try (ChatClient next =
+                    ChatClient.to(b, "/ws/chat").bearer(carol.token()).open()) {
+                next.next("connected");
+                JsonObject subscribed = next.next("subscribed", WAIT, "presence");
+                assertEquals(room, subscribed.getJsonNumber("room_id").longValue(), subscribed::toString);
+                assertEquals(1, subscribed.getJsonNumber("last_seq").longValue(), subscribed::toString);
+                assertEquals(
+                        201,
+                        a.post("/direct/" + carol.name() + "/messages", "{\"content\":\"again\"}", dave.token())
+                                .status());
+                assertEquals("again", next.next("message", WAIT, "presence").getString("content"));
+            }
         }
     }
 
