@@ -390,6 +390,11 @@ final class ParleyServer implements AutoCloseable {
                             .GET()
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
+            if (reply.statusCode() == 404) {
+                // servers that publish metrics elsewhere (WildFly: its management port): the figures
+                // that come from /proc are still measured, the gauges are not
+                throw new NoSuchMetric("no /metrics on this server");
+            }
             if (reply.statusCode() != 200) {
                 throw new IllegalStateException("GET /metrics?scope=" + scope + " answered " + reply.statusCode());
             }
