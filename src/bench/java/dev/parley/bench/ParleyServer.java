@@ -305,6 +305,27 @@ final class ParleyServer implements AutoCloseable {
         return own && (peer == null || peer.alive());
     }
 
+    private Boolean gauges;
+
+    /**
+     * Whether the server publishes Parley's gauges at {@code /metrics} on its HTTP port. WildFly
+     * serves them on its management port instead: there only the figures from /proc and the
+     * clients are measured, and scenarios that judge by a gauge fail rather than pass on zeros.
+     */
+    boolean hasGauges() {
+        if (gauges == null) {
+            try {
+                metric("application", name -> true);
+                gauges = true;
+            } catch (NoSuchMetric empty) {
+                gauges = true;
+            } catch (NoMetricsEndpoint elsewhere) {
+                gauges = false;
+            }
+        }
+        return gauges;
+    }
+
     /** The gauge {@code parley_connections}: open sockets and streams (not {@code parley_connections_open}, by transport). */
     long connections() {
         return (long) metricOrZero(name -> name.equals("parley_connections")) + (peer == null ? 0 : peer.connections());
@@ -330,8 +351,17 @@ final class ParleyServer implements AutoCloseable {
         }
     }
 
+    private static final class NoMetricsEndpoint extends IllegalStateException {
+        NoMetricsEndpoint(String message) {
+            super(message);
+        }
+    }
+
     /** Used heap in bytes, or -1 when the metric is missing. */
     long heapUsed() {
+        if (!hasGauges()) {
+            return -1;
+        }
         try {
             return (long) metric(
                     "base", name -> name.equals("memory_usedHeap_bytes") || name.equals("base_memory_usedHeap_bytes"));
@@ -391,9 +421,7 @@ final class ParleyServer implements AutoCloseable {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (reply.statusCode() == 404) {
-                // servers that publish metrics elsewhere (WildFly: its management port): the figures
-                // that come from /proc are still measured, the gauges are not
-                throw new NoSuchMetric("no /metrics on this server");
+                throw new NoMetricsEndpoint("GET /metrics?scope=" + scope + " answered 404");
             }
             if (reply.statusCode() != 200) {
                 throw new IllegalStateException("GET /metrics?scope=" + scope + " answered " + reply.statusCode());
