@@ -1,16 +1,13 @@
 package dev.parley.accounts.control;
 
 import dev.parley.platform.control.Refusal;
+import dev.parley.platform.control.WaitingLine;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -46,16 +43,17 @@ public class Passwords {
     @ConfigProperty(name = "parley.auth.hash-wait", defaultValue = "PT5S")
     Duration maxWait;
 
-    private Semaphore running;
-    final AtomicInteger waiting = new AtomicInteger();
+    WaitingLine line;
 
     /** Verified when the user is unknown, so that both failures cost the same time. */
     private String decoy;
 
     @PostConstruct
     void init() {
-        running = new Semaphore(
-                concurrency > 0 ? concurrency : Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
+        line = new WaitingLine(
+                concurrency > 0 ? concurrency : Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                queue,
+                maxWait);
         hasher.initialize(Map.of(
                 "Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA256",
                 "Pbkdf2PasswordHash.Iterations", "600000",
@@ -66,40 +64,14 @@ public class Passwords {
 
     public String hash(String password) {
         requireBounded(password);
-        return bounded(() -> hasher.generate(password.toCharArray()));
+        return line.run(() -> hasher.generate(password.toCharArray()));
     }
 
     /** Checks a password against a stored hash, or against the decoy when there is none. */
     public boolean matches(String password, String storedHash) {
         requireBounded(password);
-        boolean ok = bounded(() -> hasher.verify(password.toCharArray(), storedHash == null ? decoy : storedHash));
+        boolean ok = line.run(() -> hasher.verify(password.toCharArray(), storedHash == null ? decoy : storedHash));
         return ok && storedHash != null;
-    }
-
-    private <T> T bounded(Supplier<T> hashing) {
-        if (!running.tryAcquire()) {
-            if (waiting.incrementAndGet() > queue) {
-                waiting.decrementAndGet();
-                throw Refusal.busy();
-            }
-            boolean acquired;
-            try {
-                acquired = running.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                acquired = false;
-            } finally {
-                waiting.decrementAndGet();
-            }
-            if (!acquired) {
-                throw Refusal.busy();
-            }
-        }
-        try {
-            return hashing.get();
-        } finally {
-            running.release();
-        }
     }
 
     // the hash's cost grows with the input: a 10 KB password must never reach it

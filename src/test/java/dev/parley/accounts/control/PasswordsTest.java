@@ -67,7 +67,7 @@ class PasswordsTest {
         await(() -> hasher.running.get() == 1);
         CompletableFuture<Boolean> second =
                 CompletableFuture.supplyAsync(() -> passwords.matches("first password", "hash:first password"));
-        await(() -> second.isDone() || passwords.waiting.get() == 1);
+        await(() -> second.isDone() || passwords.line.waiting() == 1);
 
         Refusal busy = assertThrows(Refusal.class, () -> passwords.hash("third password"));
         assertEquals(503, busy.status());
