@@ -45,6 +45,7 @@ class MetricsIT {
             "parley_slow_closes_total",
             "parley_ratelimited_frames_total",
             "parley_ratelimited_requests_total",
+            "parley_sends_busy_total",
             "parley_resumes_total",
             "parley_replayed_messages_total",
             "parley_resumes_unrecovered_total",

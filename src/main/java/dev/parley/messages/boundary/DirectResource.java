@@ -2,6 +2,7 @@ package dev.parley.messages.boundary;
 
 import dev.parley.accounts.control.Caller;
 import dev.parley.messages.control.Directs;
+import dev.parley.messages.control.SendLine;
 import dev.parley.messages.entity.ChatMessage;
 import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.rooms.control.Rooms;
@@ -37,6 +38,9 @@ public class DirectResource {
     Directs directs;
 
     @Inject
+    SendLine sendLine;
+
+    @Inject
     Rooms rooms;
 
     @GET
@@ -58,6 +62,8 @@ public class DirectResource {
                                             mediaType = MediaType.APPLICATION_JSON,
                                             schema = @Schema(ref = "NewMessage")))
                     String body) {
-        return Sends.answer(directs.send(caller.user(), username, Sends.draft(body)));
+        var sender = caller.user();
+        var draft = Sends.draft(body);
+        return Sends.answer(sendLine.run(() -> directs.send(sender, username, draft)));
     }
 }

@@ -3,6 +3,7 @@ package dev.parley.messages.boundary;
 import dev.parley.accounts.control.Caller;
 import dev.parley.messages.control.History;
 import dev.parley.messages.control.Messages;
+import dev.parley.messages.control.SendLine;
 import dev.parley.messages.entity.ChatMessage;
 import dev.parley.messages.entity.HistoryPage;
 import dev.parley.platform.boundary.ParleyApplication;
@@ -45,6 +46,9 @@ public class MessagesResource {
     Messages messages;
 
     @Inject
+    SendLine sendLine;
+
+    @Inject
     History history;
 
     @Inject
@@ -66,7 +70,9 @@ public class MessagesResource {
                                             mediaType = MediaType.APPLICATION_JSON,
                                             schema = @Schema(ref = "NewMessage")))
                     String body) {
-        return Sends.answer(messages.post(caller.user(), roomId, Sends.draft(body)));
+        var sender = caller.user();
+        var draft = Sends.draft(body);
+        return Sends.answer(sendLine.run(() -> messages.post(sender, roomId, draft)));
     }
 
     @GET

@@ -23,6 +23,7 @@ public class Meters {
         SLOW_CLOSES("parley.slow.closes.total", "connections closed as too slow (4008)"),
         RATE_LIMITED_FRAMES("parley.ratelimited.frames.total", "socket frames refused or dropped by a rate limit"),
         RATE_LIMITED_REQUESTS("parley.ratelimited.requests.total", "HTTP requests answered 429"),
+        BUSY_SENDS("parley.sends.busy.total", "sends refused as busy: the line of sends waiting was full or too slow"),
         RESUMES("parley.resumes.total", "subscriptions that asked to resume (since)"),
         REPLAYED("parley.replayed.messages.total", "messages replayed to resuming subscriptions"),
         UNRECOVERED(

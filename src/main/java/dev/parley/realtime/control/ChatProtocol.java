@@ -3,6 +3,7 @@ package dev.parley.realtime.control;
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.messages.control.Messages;
+import dev.parley.messages.control.SendLine;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.Posted;
 import dev.parley.platform.control.JsonInput;
@@ -44,6 +45,9 @@ public class ChatProtocol {
 
     @Inject
     Messages messages;
+
+    @Inject
+    SendLine sendLine;
 
     @Inject
     RateLimits rateLimits;
@@ -129,7 +133,8 @@ public class ChatProtocol {
         String content = frame.string("content", 0, Integer.MAX_VALUE, false);
         String type = frame.string("message_type", 0, Integer.MAX_VALUE, false);
         frame.validate();
-        Posted posted = messages.post(connection.user(), roomId, new Draft(content, clientId, type));
+        Draft draft = new Draft(content, clientId, type);
+        Posted posted = sendLine.run(() -> messages.post(connection.user(), roomId, draft));
         var message = posted.message();
         connection.send(new ServerFrame.Ack(clientId, roomId, message.id(), message.seq(), posted.duplicate()));
     }
