@@ -189,8 +189,8 @@ export class Chat {
       return;
     }
     clearTimeout(this.ackTimers.get(entry.client_id));
-    if (frame.code === "rate_limited" || frame.code === "internal") {
-      // worth another go, later, with the same client_id
+    if (frame.code === "rate_limited" || frame.code === "busy" || frame.code === "internal") {
+      // worth another go, later, with the same client_id: nothing was stored
       this.store.mark(entry.client_id, "queued");
       this.ackTimers.set(entry.client_id, setTimeout(() => this.transmit(entry), 2000));
     } else {
