@@ -16,16 +16,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code parley.send.wait}; past either the sender is told {@code busy} (503, Retry-After: 1)
  * and nothing was stored. Without it, an overloaded node let every request thread into a send
  * at once: they spent the core switching between one another and waiting on each other's
- * connections, the CPU per message tripled, the stored rate fell below what the node can do,
+ * connections, the CPU per message rose, the stored rate fell below what the node can do,
  * and the delivery threads got no share of the core, so the backlog grew without end.
  */
 @ApplicationScoped
 public class SendLine {
 
     /**
-     * Sends in their transaction at once; 0 means 8 per processor. A send spends much of its
-     * transaction waiting on the database, so a place per processor would leave the core idle:
-     * on one core 2 places stored half of what 8 did.
+     * Sends in their transaction at once; 0 means 2 per processor, at least 2. A send spends
+     * part of its transaction waiting on the database, so one place per processor would leave
+     * the core idle; whether more than 2 pay is not settled (docs/performance.md).
      */
     @Inject
     @ConfigProperty(name = "parley.send.concurrency", defaultValue = "0")
