@@ -1,6 +1,8 @@
 package dev.parley.messages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.accounts.control.Accounts;
@@ -8,6 +10,8 @@ import dev.parley.accounts.entity.User;
 import dev.parley.cluster.control.Fanout;
 import dev.parley.messages.control.History;
 import dev.parley.messages.control.Messages;
+import dev.parley.messages.control.SendBatch;
+import dev.parley.messages.control.SendBatch.Send;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.MessagePosted;
 import dev.parley.messages.entity.Posted;
@@ -38,6 +42,9 @@ class SendPathIT {
 
     @Inject
     Messages messages;
+
+    @Inject
+    SendBatch batch;
 
     @Inject
     History history;
@@ -78,5 +85,67 @@ class SendPathIT {
         assertEquals(List.of(new MessagePosted(kept.message())), seen);
         assertTrue(recorder.committedWhenSeen(), "observers run after the commit");
         assertEquals(publishedBefore + 1, fanout.published());
+    }
+
+    @Test
+    void aBatchKeepsEachSendsRules() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        User alice = accounts.register("ba_" + tag, null, null);
+        User bob = accounts.register("bb_" + tag, null, null);
+        long open = rooms.create(alice, "batch", null, Visibility.PUBLIC).id();
+        long secret = rooms.create(bob, "secret", null, Visibility.PRIVATE).id();
+        long bobs = rooms.create(bob, "bobs", null, Visibility.PUBLIC).id();
+        long nowhere = Long.MAX_VALUE;
+
+        List<SendBatch.Outcome> outcomes = batch.store(List.of(
+                new Send(alice, open, new Draft("one", "x", null)),
+                new Send(alice, secret, new Draft("secret", null, null)),
+                new Send(alice, bobs, new Draft("outsider", null, null)),
+                new Send(alice, open, new Draft("two", "y", null)),
+                new Send(alice, open, new Draft("one again", "x", null)),
+                new Send(alice, nowhere, new Draft("lost", null, null)),
+                new Send(bob, bobs, new Draft("his", null, null))));
+
+        assertEquals(7, outcomes.size());
+        Posted one = outcomes.get(0).posted();
+        assertEquals(
+                List.of(1L, "one", false),
+                List.of(one.message().seq(), one.message().content(), one.duplicate()));
+        assertEquals("room_not_found", outcomes.get(1).refusal().code(), "a private room does not exist for outsiders");
+        assertEquals("not_member", outcomes.get(2).refusal().code(), "a public room refuses non-members");
+        assertNull(outcomes.get(2).posted());
+        Posted two = outcomes.get(3).posted();
+        assertEquals(
+                List.of(2L, "two", false),
+                List.of(two.message().seq(), two.message().content(), two.duplicate()));
+        Posted again = outcomes.get(4).posted();
+        assertTrue(again.duplicate(), "the same client_id in one batch is a repeat");
+        assertEquals(one.message(), again.message(), "and answers with the first message, unchanged");
+        assertEquals("room_not_found", outcomes.get(5).refusal().code());
+        assertEquals(1, outcomes.get(6).posted().message().seq(), "seq is per room");
+        assertFalse(outcomes.get(6).posted().duplicate());
+
+        assertEquals(
+                List.of(new MessagePosted(one.message()), new MessagePosted(two.message())),
+                recorder.seen(open),
+                "one event per stored message, in seq order");
+        assertTrue(recorder.committedWhenSeen(), "observers run after the commit");
+        assertEquals(
+                List.of("one", "two"),
+                history.page(alice, open, null, null, 50).messages().stream()
+                        .map(m -> m.content())
+                        .toList());
+
+        Posted later = batch.store(List.of(new Send(alice, open, new Draft("one later", "x", null))))
+                .get(0)
+                .posted();
+        assertTrue(later.duplicate(), "a client_id stored by an earlier batch is a repeat too");
+        assertEquals(
+                List.of(one.message().id(), 1L, "one"),
+                List.of(
+                        later.message().id(),
+                        later.message().seq(),
+                        later.message().content()));
+        assertEquals(2, recorder.seen(open).size(), "and fires nothing");
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.messages.boundary;
 
 import dev.parley.accounts.control.Caller;
+import dev.parley.messages.control.GroupCommit;
 import dev.parley.messages.control.History;
 import dev.parley.messages.control.Messages;
 import dev.parley.messages.control.SendLine;
@@ -46,6 +47,9 @@ public class MessagesResource {
     Messages messages;
 
     @Inject
+    GroupCommit groupCommit;
+
+    @Inject
     SendLine sendLine;
 
     @Inject
@@ -72,7 +76,7 @@ public class MessagesResource {
                     String body) {
         var sender = caller.user();
         var draft = Sends.draft(body);
-        return Sends.answer(sendLine.run(() -> messages.post(sender, roomId, draft)));
+        return Sends.answer(sendLine.run(() -> groupCommit.post(sender, roomId, draft)));
     }
 
     @GET

@@ -27,14 +27,14 @@ public class Directs {
     Rooms rooms;
 
     @Inject
-    Messages messages;
+    GroupCommit groupCommit;
 
     public Posted send(User from, String username, Draft draft) {
         User to = accounts.byUsername(username).orElseThrow(() -> Refusal.notFound("no user " + username));
         if (to.id().equals(from.id())) {
             throw Refusal.invalid("username", "you cannot send a direct message to yourself");
         }
-        return messages.post(from, roomOf(from, to).id(), draft);
+        return groupCommit.post(from, roomOf(from, to).id(), draft);
     }
 
     private Room roomOf(User a, User b) {

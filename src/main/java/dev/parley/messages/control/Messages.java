@@ -72,8 +72,19 @@ public class Messages {
     }
 
     public Posted post(User sender, long roomId, Draft draft) {
+        admit(sender, draft);
+        return postAdmitted(sender, roomId, draft);
+    }
+
+    /** What a send must pass before it waits for the database: its text and its sender's allowance. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public void admit(User sender, Draft draft) {
         check(draft);
         rateLimits.takeMessage(sender.username());
+    }
+
+    /** {@link #post} for a send already {@link #admit admitted}: its own transaction. */
+    public Posted postAdmitted(User sender, long roomId, Draft draft) {
         // locked first and held until commit: the next sender in this room waits, so seq order is
         // commit order; the membership check below then sees this fresh, locked row
         Room room = rooms.lockForSend(roomId);

@@ -11,25 +11,28 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The bound on sends in flight. Every send (socket frame, REST, direct message) takes its turn
- * here before its transaction begins, so at most {@code parley.send.concurrency} transactions
- * run at once and at most {@code parley.send.queue} senders wait, each at most
- * {@code parley.send.wait}; past either the sender is told {@code busy} (503, Retry-After: 1)
- * and nothing was stored. Without it, an overloaded node let every request thread into a send
- * at once: they spent the core switching between one another and waiting on each other's
- * connections, the CPU per message rose, the stored rate fell below what the node can do,
- * and the delivery threads got no share of the core, so the backlog grew without end.
+ * here before it joins a batch ({@link GroupCommit}), so at most {@code parley.send.concurrency}
+ * senders wait for a commit and at most {@code parley.send.queue} more wait for their turn, each
+ * at most {@code parley.send.wait}; past either the sender is told {@code busy} (503,
+ * Retry-After: 1) and nothing was stored. Without a bound, an overloaded node let every request
+ * thread into a send at once, the backlog grew without end, and so did every sender's wait.
  */
 @ApplicationScoped
 public class SendLine {
 
     /**
-     * Sends in their transaction at once; 0 means 2 per processor, at least 2. A send spends
-     * part of its transaction waiting on the database, so one place per processor would leave
-     * the core idle; whether more than 2 pay is not settled (docs/performance.md).
+     * Senders waiting for a commit at once; 0 means two batches' worth ({@code parley.send.batch}):
+     * one being committed, the next one filling. Since sends are committed in batches, a waiting
+     * sender holds a parked thread, not a transaction, so the bound follows the batch, not the
+     * processors.
      */
     @Inject
     @ConfigProperty(name = "parley.send.concurrency", defaultValue = "0")
     int concurrency;
+
+    @Inject
+    @ConfigProperty(name = "parley.send.batch", defaultValue = "32")
+    int batch;
 
     @Inject
     @ConfigProperty(name = "parley.send.queue", defaultValue = "64")
@@ -46,13 +49,11 @@ public class SendLine {
 
     @PostConstruct
     void init() {
-        int places = concurrency > 0
-                ? concurrency
-                : Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+        int places = concurrency > 0 ? concurrency : 2 * Math.max(1, batch);
         line = new WaitingLine(places, queue, maxWait, () -> meters.add(Meters.Count.BUSY_SENDS));
     }
 
-    /** Runs one send, which must begin its own transaction, in its turn. */
+    /** Runs one send in its turn. */
     public <T> T run(Supplier<T> send) {
         return line.run(send);
     }

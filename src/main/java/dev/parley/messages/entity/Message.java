@@ -19,6 +19,8 @@ import java.time.temporal.ChronoUnit;
 @NamedQuery(name = Message.BY_CLIENT_ID, query = """
         select m from Message m join fetch m.sender
         where m.roomId = :room and m.sender.id = :sender and m.clientId = :clientId""")
+@NamedQuery(name = Message.BY_CLIENT_IDS, query = """
+        select m from Message m join fetch m.sender where m.roomId in :rooms and m.clientId in :clientIds""")
 // Keyset pages: exclusive bounds, read upwards from `after` or downwards from `before`.
 @NamedQuery(name = Message.PAGE_UP, query = """
         select m from Message m join fetch m.sender
@@ -35,6 +37,7 @@ import java.time.temporal.ChronoUnit;
 public class Message {
 
     public static final String BY_CLIENT_ID = "Message.byClientId";
+    public static final String BY_CLIENT_IDS = "Message.byClientIds";
     public static final String PAGE_UP = "Message.pageUp";
     public static final String PAGE_DOWN = "Message.pageDown";
     public static final String OF_ROOM_DELETE = "Message.ofRoomDelete";
@@ -144,5 +147,13 @@ public class Message {
 
     public long seq() {
         return seq;
+    }
+
+    public long roomId() {
+        return roomId;
+    }
+
+    public String clientId() {
+        return clientId;
     }
 }

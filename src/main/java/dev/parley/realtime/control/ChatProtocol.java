@@ -2,7 +2,7 @@ package dev.parley.realtime.control;
 
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
-import dev.parley.messages.control.Messages;
+import dev.parley.messages.control.GroupCommit;
 import dev.parley.messages.control.SendLine;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.Posted;
@@ -44,7 +44,7 @@ public class ChatProtocol {
     Memberships memberships;
 
     @Inject
-    Messages messages;
+    GroupCommit groupCommit;
 
     @Inject
     SendLine sendLine;
@@ -134,7 +134,7 @@ public class ChatProtocol {
         String type = frame.string("message_type", 0, Integer.MAX_VALUE, false);
         frame.validate();
         Draft draft = new Draft(content, clientId, type);
-        Posted posted = sendLine.run(() -> messages.post(connection.user(), roomId, draft));
+        Posted posted = sendLine.run(() -> groupCommit.post(connection.user(), roomId, draft));
         var message = posted.message();
         connection.send(new ServerFrame.Ack(clientId, roomId, message.id(), message.seq(), posted.duplicate()));
     }

@@ -22,10 +22,14 @@ import java.time.temporal.ChronoUnit;
 @NamedQuery(
         name = Membership.COUNTS,
         query = "select m.roomId, count(m) from Membership m where m.roomId in :rooms group by m.roomId")
+@NamedQuery(
+        name = Membership.OF_SENDERS,
+        query = "select m from Membership m join fetch m.user where m.roomId in :rooms and m.userId in :users")
 public class Membership {
 
     public static final String OF_ROOM = "Membership.ofRoom";
     public static final String COUNTS = "Membership.counts";
+    public static final String OF_SENDERS = "Membership.ofSenders";
 
     public record Key(Long roomId, Long userId) implements Serializable {
         public Key() {

@@ -7,6 +7,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
@@ -24,6 +25,11 @@ import java.time.temporal.ChronoUnit;
 @NamedQuery(name = Room.DIRECT_IDS_FOR, query = """
         select r.id from Room r, Membership m
         where m.roomId = r.id and m.userId = :user and r.visibility = dev.parley.rooms.entity.Visibility.DIRECT""")
+// a batch of sends locks its rooms in one statement, in id order, so two batches never deadlock
+@NamedQuery(
+        name = Room.FOR_SEND,
+        query = "select r from Room r where r.id in :rooms order by r.id",
+        lockMode = LockModeType.PESSIMISTIC_WRITE)
 @NamedQuery(name = Room.LAST_SEQS, query = "select r.id, r.lastSeq from Room r where r.id in :rooms")
 @NamedQuery(name = Room.LISTED_FOR, query = """
         select r, m from Room r left join Membership m on m.roomId = r.id and m.userId = :user
@@ -36,6 +42,7 @@ public class Room {
     public static final String DIRECT_FOR = "Room.directFor";
     public static final String DIRECT_IDS_FOR = "Room.directIdsFor";
     public static final String LAST_SEQS = "Room.lastSeqs";
+    public static final String FOR_SEND = "Room.forSend";
 
     @Id
     @SequenceGenerator(name = "rooms_seq", sequenceName = "rooms_seq", allocationSize = 50)

@@ -1,0 +1,165 @@
+package dev.parley.messages.control;
+
+import dev.parley.accounts.entity.User;
+import dev.parley.messages.entity.Draft;
+import dev.parley.messages.entity.Posted;
+import dev.parley.platform.control.Refusal;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every send's way to the database: the sends waiting when the committer looks are stored in one
+ * transaction ({@link SendBatch}), so the look-ups, the round trips of the commit and the
+ * transaction's own work are paid once per batch, not once per message. Each sender waits for
+ * its own outcome, which is known only after the commit: the ack still follows the commit.
+ * <p>
+ * When a batch's transaction fails as a whole (a deadlock, a lost connection, a constraint a
+ * look-up could not foresee), nothing of it was stored, so each of its sends is tried again in a
+ * transaction of its own and gets its own answer.
+ */
+@ApplicationScoped
+public class GroupCommit {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    Messages messages;
+
+    @Inject
+    SendBatch batches;
+
+    @Inject
+    @ConfigProperty(name = "parley.send.batch", defaultValue = "32")
+    int maxBatch;
+
+    private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+    private volatile boolean stopping;
+    private Thread committer;
+
+    private record Waiting(SendBatch.Send send, CompletableFuture<Posted> outcome) {}
+
+    @PostConstruct
+    void start() {
+        maxBatch = Math.max(1, maxBatch);
+        committer = threads.newThread(this::commitWhileRunning);
+        committer.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        stopping = true;
+        try {
+            committer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        refuseWaiting();
+    }
+
+    /** Stores one send with the others waiting now; returns once it is committed (or refused). */
+    public Posted post(User sender, long roomId, Draft draft) {
+        messages.admit(sender, draft);
+        Waiting waiting = new Waiting(new SendBatch.Send(sender, roomId, draft), new CompletableFuture<>());
+        queue.add(waiting);
+        if (stopping) {
+            refuseWaiting();
+        }
+        try {
+            return waiting.outcome().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void commitWhileRunning() {
+        List<Waiting> batch = new ArrayList<>(maxBatch);
+        while (!stopping) {
+            try {
+                Waiting first = queue.poll(250, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            try {
+                commit(batch);
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.SEVERE, "a batch of sends failed", e);
+            } finally {
+                // no sender waits for ever, whatever happened above
+                batch.forEach(w -> w.outcome().completeExceptionally(Refusal.busy()));
+                batch.clear();
+            }
+        }
+        refuseWaiting();
+    }
+
+    private void commit(List<Waiting> batch) {
+        List<SendBatch.Outcome> outcomes;
+        try {
+            outcomes = batches.store(batch.stream().map(Waiting::send).toList());
+        } catch (RuntimeException failed) {
+            // the cause's class only: a database error's text may quote the statement's parameters
+            LOG.warning(() -> "a batch of " + batch.size() + " sends rolled back (" + rootCause(failed)
+                    + "); each is tried alone");
+            batch.forEach(this::commitAlone);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            SendBatch.Outcome outcome = outcomes.get(i);
+            if (outcome.refusal() != null) {
+                batch.get(i).outcome().completeExceptionally(outcome.refusal());
+            } else {
+                batch.get(i).outcome().complete(outcome.posted());
+            }
+        }
+    }
+
+    private void commitAlone(Waiting waiting) {
+        SendBatch.Send send = waiting.send();
+        try {
+            waiting.outcome().complete(messages.postAdmitted(send.sender(), send.roomId(), send.draft()));
+        } catch (RuntimeException e) {
+            waiting.outcome().completeExceptionally(e);
+        }
+    }
+
+    private static String rootCause(Throwable failed) {
+        Throwable cause = failed;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getName();
+    }
+
+    // nothing of these was tried: a busy answer is true, and the client sends again
+    private void refuseWaiting() {
+        Waiting waiting;
+        while ((waiting = queue.poll()) != null) {
+            waiting.outcome().completeExceptionally(Refusal.busy());
+        }
+    }
+}
