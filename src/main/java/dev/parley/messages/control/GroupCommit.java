@@ -91,6 +91,11 @@ public class GroupCommit {
         }
     }
 
+    /** Sends handed over and not yet taken into a batch. */
+    int waiting() {
+        return queue.size();
+    }
+
     private void commitWhileRunning() {
         List<Waiting> batch = new ArrayList<>(maxBatch);
         while (!stopping) {

@@ -1,0 +1,177 @@
+package dev.parley.messages.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.accounts.entity.User;
+import dev.parley.messages.entity.ChatMessage;
+import dev.parley.messages.entity.Draft;
+import dev.parley.messages.entity.Posted;
+import dev.parley.platform.control.Refusal;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The committer without a container: batching, outcomes per sender, and the retry of a failed batch. */
+class GroupCommitTest {
+
+    private final List<List<SendBatch.Send>> batches = new CopyOnWriteArrayList<>();
+    private final List<String> alone = new CopyOnWriteArrayList<>();
+    private final ExecutorService senders = Executors.newFixedThreadPool(8);
+    private GroupCommit commit;
+
+    @AfterEach
+    void stop() {
+        senders.shutdownNow();
+        if (commit != null) {
+            commit.stop();
+        }
+    }
+
+    @Test
+    void sendsWaitingTogetherShareABatchAndEachGetsItsOwnOutcome() throws Exception {
+        CountDownLatch firstBatchHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        commit = committer(sends -> {
+            if (batches.size() == 1) {
+                firstBatchHeld.countDown();
+                await(release);
+            }
+            return sends.stream()
+                    .map(s -> s.draft().content().startsWith("no")
+                            ? new SendBatch.Outcome(null, Refusal.notMember(s.roomId()))
+                            : new SendBatch.Outcome(posted(s), null))
+                    .toList();
+        });
+
+        Future<Posted> first = senders.submit(() -> commit.post(null, 1, new Draft("first", null, null)));
+        assertTrue(firstBatchHeld.await(10, TimeUnit.SECONDS), "the first send is being committed");
+        List<Future<Posted>> later = List.of(
+                senders.submit(() -> commit.post(null, 2, new Draft("a", null, null))),
+                senders.submit(() -> commit.post(null, 3, new Draft("no entry", null, null))),
+                senders.submit(() -> commit.post(null, 4, new Draft("b", null, null))));
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> commit.waiting() == 3);
+        release.countDown();
+
+        assertEquals("first", first.get(10, TimeUnit.SECONDS).message().content());
+        assertEquals("a", later.get(0).get(10, TimeUnit.SECONDS).message().content());
+        var refused = assertThrows(Exception.class, () -> later.get(1).get(10, TimeUnit.SECONDS));
+        assertEquals("not_member", ((Refusal) refused.getCause()).code(), "the refusal reaches its own sender");
+        assertEquals("b", later.get(2).get(10, TimeUnit.SECONDS).message().content());
+        assertEquals(List.of(1, 3), batches.stream().map(List::size).toList(), "the three that waited went together");
+    }
+
+    @Test
+    void aBatchThatFailsIsTriedSendBySend() throws Exception {
+        commit = committer(sends -> {
+            throw new IllegalStateException("deadlock detected");
+        });
+        Future<Posted> kept = senders.submit(() -> commit.post(null, 1, new Draft("kept", null, null)));
+        Future<Posted> refused = senders.submit(() -> commit.post(null, 1, new Draft("gone", null, null)));
+
+        assertEquals("kept", kept.get(10, TimeUnit.SECONDS).message().content());
+        var failure = assertThrows(Exception.class, () -> refused.get(10, TimeUnit.SECONDS));
+        assertEquals("conflict", ((Refusal) failure.getCause()).code());
+        assertEquals(List.of("gone", "kept"), alone.stream().sorted().toList(), "each send was tried on its own");
+    }
+
+    @Test
+    void aSendRefusedBeforeTheBatchNeverReachesIt() {
+        commit = committer(sends -> List.of());
+        commit.messages = new Messages() {
+            @Override
+            public void admit(User sender, Draft draft) {
+                throw Refusal.rateLimited(3);
+            }
+        };
+        var refusal = assertThrows(Refusal.class, () -> commit.post(null, 1, new Draft("x", null, null)));
+        assertEquals("rate_limited", refusal.code());
+        assertEquals(List.of(), batches);
+    }
+
+    private GroupCommit committer(Function<List<SendBatch.Send>, List<SendBatch.Outcome>> store) {
+        GroupCommit committer = new GroupCommit();
+        committer.maxBatch = 32;
+        committer.threads = new Threads();
+        committer.batches = new SendBatch() {
+            @Override
+            public List<Outcome> store(List<Send> sends) {
+                batches.add(List.copyOf(sends));
+                return store.apply(sends);
+            }
+        };
+        committer.messages = new Messages() {
+            @Override
+            public void admit(User sender, Draft draft) {}
+
+            @Override
+            public Posted postAdmitted(User sender, long roomId, Draft draft) {
+                alone.add(draft.content());
+                if (draft.content().equals("gone")) {
+                    throw Refusal.conflict("gone");
+                }
+                return posted(new SendBatch.Send(sender, roomId, draft));
+            }
+        };
+        committer.start();
+        return committer;
+    }
+
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private static Posted posted(SendBatch.Send send) {
+        int id = IDS.incrementAndGet();
+        return new Posted(
+                new ChatMessage(
+                        id,
+                        send.roomId(),
+                        id,
+                        1,
+                        "u",
+                        "U",
+                        send.draft().content(),
+                        "text",
+                        null,
+                        Instant.EPOCH,
+                        null,
+                        false,
+                        null),
+                false);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Threads implements ManagedThreadFactory {
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "committer");
+            thread.setDaemon(true);
+            return thread;
+        }
+
+        @Override
+        public ForkJoinWorkerThread newThread(ForkJoinPool pool) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
