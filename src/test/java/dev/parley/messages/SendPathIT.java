@@ -9,7 +9,6 @@ import dev.parley.accounts.control.Accounts;
 import dev.parley.accounts.entity.User;
 import dev.parley.cluster.control.Fanout;
 import dev.parley.messages.control.History;
-import dev.parley.messages.control.Messages;
 import dev.parley.messages.control.SendBatch;
 import dev.parley.messages.control.SendBatch.Send;
 import dev.parley.messages.entity.Draft;
@@ -41,9 +40,6 @@ class SendPathIT {
     }
 
     @Inject
-    Messages messages;
-
-    @Inject
     SendBatch batch;
 
     @Inject
@@ -71,7 +67,9 @@ class SendPathIT {
         long publishedBefore = fanout.published();
 
         transaction.begin();
-        Posted doomed = messages.post(user, room, new Draft("doomed", null, null));
+        Posted doomed = batch.store(List.of(new Send(user, room, new Draft("doomed", null, null))))
+                .get(0)
+                .posted();
         assertEquals(1, doomed.message().seq(), "stored inside the transaction");
         transaction.rollback();
 
@@ -79,7 +77,9 @@ class SendPathIT {
         assertEquals(publishedBefore, fanout.published());
         assertEquals(List.of(), history.page(user, room, null, null, 50).messages(), "and nothing was stored");
 
-        Posted kept = messages.post(user, room, new Draft("kept", null, null));
+        Posted kept = batch.store(List.of(new Send(user, room, new Draft("kept", null, null))))
+                .get(0)
+                .posted();
         assertEquals(1, kept.message().seq(), "the rolled-back seq is free again: no gap");
         List<MessagePosted> seen = recorder.seen(room);
         assertEquals(List.of(new MessagePosted(kept.message())), seen);

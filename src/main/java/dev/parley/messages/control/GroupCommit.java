@@ -91,6 +91,11 @@ public class GroupCommit {
         }
     }
 
+    /** The most sends stored in one transaction. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
     /** Sends handed over and not yet taken into a batch. */
     int waiting() {
         return queue.size();
@@ -113,11 +118,10 @@ public class GroupCommit {
                 commit(batch);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.SEVERE, "a batch of sends failed", e);
-            } finally {
-                // no sender waits for ever, whatever happened above
+                // no sender waits for ever; those already answered keep their answer
                 batch.forEach(w -> w.outcome().completeExceptionally(Refusal.busy()));
-                batch.clear();
             }
+            batch.clear();
         }
         refuseWaiting();
     }
@@ -134,21 +138,23 @@ public class GroupCommit {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            SendBatch.Outcome outcome = outcomes.get(i);
-            if (outcome.refusal() != null) {
-                batch.get(i).outcome().completeExceptionally(outcome.refusal());
-            } else {
-                batch.get(i).outcome().complete(outcome.posted());
-            }
+            answer(batch.get(i), outcomes.get(i));
         }
     }
 
     private void commitAlone(Waiting waiting) {
-        SendBatch.Send send = waiting.send();
         try {
-            waiting.outcome().complete(messages.postAdmitted(send.sender(), send.roomId(), send.draft()));
+            answer(waiting, batches.store(List.of(waiting.send())).get(0));
         } catch (RuntimeException e) {
             waiting.outcome().completeExceptionally(e);
+        }
+    }
+
+    private static void answer(Waiting waiting, SendBatch.Outcome outcome) {
+        if (outcome.refusal() != null) {
+            waiting.outcome().completeExceptionally(outcome.refusal());
+        } else {
+            waiting.outcome().complete(outcome.posted());
         }
     }
 

@@ -7,13 +7,11 @@ import dev.parley.messages.entity.Message;
 import dev.parley.messages.entity.MessageDeleted;
 import dev.parley.messages.entity.MessageEdited;
 import dev.parley.messages.entity.MessagePosted;
-import dev.parley.messages.entity.Posted;
 import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
 import dev.parley.platform.control.UnicodeText;
 import dev.parley.platform.entity.FieldError;
 import dev.parley.rooms.control.Rooms;
-import dev.parley.rooms.entity.Membership;
 import dev.parley.rooms.entity.Room;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +26,10 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one send path. REST and WebSocket sends both come here, so validation, membership,
- * idempotency and seq are the same for both; the event it fires is observed only after commit.
+ * Messages: the checks every send passes first ({@link #admit}), the assistant's replies, edits and
+ * deletes. Sends themselves are stored by {@link SendBatch}, through {@link GroupCommit}, so REST
+ * and WebSocket sends share validation, membership, idempotency and seq; every event fired here
+ * or there is observed only after commit.
  */
 @ApplicationScoped
 @Transactional
@@ -71,41 +71,15 @@ public class Messages {
         }
     }
 
-    public Posted post(User sender, long roomId, Draft draft) {
-        admit(sender, draft);
-        return postAdmitted(sender, roomId, draft);
-    }
-
-    /** What a send must pass before it waits for the database: its text and its sender's allowance. */
+    /**
+     * What a send must pass before it waits for the database: its text and its sender's
+     * allowance. {@link GroupCommit} calls it on the sender's own thread, then stores the send
+     * with others ({@link SendBatch}).
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
     public void admit(User sender, Draft draft) {
         check(draft);
         rateLimits.takeMessage(sender.username());
-    }
-
-    /** {@link #post} for a send already {@link #admit admitted}: its own transaction. */
-    public Posted postAdmitted(User sender, long roomId, Draft draft) {
-        // locked first and held until commit: the next sender in this room waits, so seq order is
-        // commit order; the membership check below then sees this fresh, locked row
-        Room room = rooms.lockForSend(roomId);
-        Membership membership = rooms.requireMember(sender, roomId);
-        if (draft.clientId() != null) {
-            var earlier = em.createNamedQuery(Message.BY_CLIENT_ID, Message.class)
-                    .setParameter("room", roomId)
-                    .setParameter("sender", sender.id())
-                    .setParameter("clientId", draft.clientId())
-                    .getResultStream()
-                    .findFirst();
-            if (earlier.isPresent()) {
-                return new Posted(earlier.get().view(), true);
-            }
-        }
-        String type = draft.messageType() == null ? Message.TEXT : draft.messageType();
-        Message message =
-                new Message(roomId, room.nextSeq(), membership.user(), draft.content(), type, draft.clientId());
-        // writing in a room means having read it: unread counts stay last_seq minus the marker
-        membership.markRead(message.seq());
-        return new Posted(store(message), false);
     }
 
     /**

@@ -24,10 +24,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Several admitted sends in one transaction: the rules of {@link Messages#post} (room, membership,
- * idempotency, gap-free seq, the sender's read marker), with each look-up made once for the whole
- * batch and one commit for all. A send that is refused gets its refusal and the others go on: a
- * refusal here is built, never thrown, so it does not mark the shared transaction for rollback.
+ * The sends' one way into the database: admitted sends ({@link Messages#admit}) in one transaction,
+ * each under the rules of a send (the room exists and the sender may see it, the sender is a member,
+ * a repeated client_id returns the first message, seq is gap-free, the sender's read marker moves),
+ * with each look-up made once for the whole batch and one commit for all. A send that is refused
+ * gets its refusal and the others go on: a refusal here is built, never thrown, so it does not mark
+ * the shared transaction for rollback.
  */
 @ApplicationScoped
 @Transactional
@@ -61,7 +63,8 @@ public class SendBatch {
                 clientIds.add(send.draft().clientId());
             }
         }
-        // locked first, in id order, and held until commit: seq order is commit order, as on the single path
+        // locked first, in id order, and held until commit: the next writer of a room's seq waits,
+        // so seq order is commit order, and two batches (also on two nodes) never deadlock
         Map<Long, Room> rooms = em.createNamedQuery(Room.FOR_SEND, Room.class)
                 .setParameter("rooms", roomIds)
                 .getResultStream()
@@ -101,7 +104,7 @@ public class SendBatch {
         return outcomes;
     }
 
-    /** The message this send stored or repeats, or its refusal; the same checks as the single path, in its order. */
+    /** The message this send stored or repeats, or its refusal. */
     private Object place(
             Send send,
             Map<Long, Room> rooms,
@@ -129,6 +132,7 @@ public class SendBatch {
         String type = draft.messageType() == null ? Message.TEXT : draft.messageType();
         Message message =
                 new Message(roomId, room.nextSeq(), membership.user(), draft.content(), type, draft.clientId());
+        // writing in a room means having read it: unread counts stay last_seq minus the marker
         membership.markRead(message.seq());
         em.persist(message);
         stored.add(message);

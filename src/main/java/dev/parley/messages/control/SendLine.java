@@ -31,8 +31,7 @@ public class SendLine {
     int concurrency;
 
     @Inject
-    @ConfigProperty(name = "parley.send.batch", defaultValue = "32")
-    int batch;
+    GroupCommit groupCommit;
 
     @Inject
     @ConfigProperty(name = "parley.send.queue", defaultValue = "64")
@@ -49,7 +48,7 @@ public class SendLine {
 
     @PostConstruct
     void init() {
-        int places = concurrency > 0 ? concurrency : 2 * Math.max(1, batch);
+        int places = concurrency > 0 ? concurrency : 2 * groupCommit.maxBatch();
         line = new WaitingLine(places, queue, maxWait, () -> meters.add(Meters.Count.BUSY_SENDS));
     }
 

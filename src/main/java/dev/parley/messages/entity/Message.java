@@ -16,9 +16,6 @@ import java.time.temporal.ChronoUnit;
 
 @Entity
 @Table(name = "messages")
-@NamedQuery(name = Message.BY_CLIENT_ID, query = """
-        select m from Message m join fetch m.sender
-        where m.roomId = :room and m.sender.id = :sender and m.clientId = :clientId""")
 @NamedQuery(name = Message.BY_CLIENT_IDS, query = """
         select m from Message m join fetch m.sender where m.roomId in :rooms and m.clientId in :clientIds""")
 // Keyset pages: exclusive bounds, read upwards from `after` or downwards from `before`.
@@ -36,7 +33,6 @@ import java.time.temporal.ChronoUnit;
         where m.roomId in :rooms and m.changedAt >= :since order by m.changedAt, m.seq""")
 public class Message {
 
-    public static final String BY_CLIENT_ID = "Message.byClientId";
     public static final String BY_CLIENT_IDS = "Message.byClientIds";
     public static final String PAGE_UP = "Message.pageUp";
     public static final String PAGE_DOWN = "Message.pageDown";
