@@ -14,6 +14,7 @@ import dev.parley.messages.control.SendBatch.Send;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.MessagePosted;
 import dev.parley.messages.entity.Posted;
+import dev.parley.rooms.control.Memberships;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.Visibility;
 import dev.parley.support.Deployments;
@@ -50,6 +51,9 @@ class SendPathIT {
 
     @Inject
     Rooms rooms;
+
+    @Inject
+    Memberships memberships;
 
     @Inject
     Fanout fanout;
@@ -136,9 +140,13 @@ class SendPathIT {
                         .map(m -> m.content())
                         .toList());
 
-        Posted later = batch.store(List.of(new Send(alice, open, new Draft("one later", "x", null))))
-                .get(0)
-                .posted();
+        long other = rooms.create(alice, "batch 2", null, Visibility.PUBLIC).id();
+        memberships.join(bob, open);
+        List<SendBatch.Outcome> laterOutcomes = batch.store(List.of(
+                new Send(alice, open, new Draft("one later", "x", null)),
+                new Send(alice, other, new Draft("x elsewhere", "x", null)),
+                new Send(bob, open, new Draft("his x", "x", null))));
+        Posted later = laterOutcomes.get(0).posted();
         assertTrue(later.duplicate(), "a client_id stored by an earlier batch is a repeat too");
         assertEquals(
                 List.of(one.message().id(), 1L, "one"),
@@ -146,6 +154,22 @@ class SendPathIT {
                         later.message().id(),
                         later.message().seq(),
                         later.message().content()));
-        assertEquals(2, recorder.seen(open).size(), "and fires nothing");
+        Posted elsewhere = laterOutcomes.get(1).posted();
+        assertEquals(
+                List.of(false, 1L, "x elsewhere"),
+                List.of(
+                        elsewhere.duplicate(),
+                        elsewhere.message().seq(),
+                        elsewhere.message().content()),
+                "the same client_id in another room is a new message");
+        Posted his = laterOutcomes.get(2).posted();
+        assertEquals(
+                List.of(false, 3L, "his x"),
+                List.of(his.duplicate(), his.message().seq(), his.message().content()),
+                "and so is another sender's");
+        assertEquals(
+                List.of("one", "two", "his x"),
+                recorder.seen(open).stream().map(e -> e.message().content()).toList(),
+                "a repeat fires nothing");
     }
 }

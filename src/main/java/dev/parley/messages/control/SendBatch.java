@@ -13,9 +13,11 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,12 +57,13 @@ public class SendBatch {
     public List<Outcome> store(List<Send> sends) {
         Set<Long> roomIds = new TreeSet<>();
         Set<Long> userIds = new TreeSet<>();
-        Set<String> clientIds = new TreeSet<>();
+        Set<ClientKey> clientKeys = new LinkedHashSet<>();
         for (Send send : sends) {
             roomIds.add(send.roomId());
             userIds.add(send.sender().id());
             if (send.draft().clientId() != null) {
-                clientIds.add(send.draft().clientId());
+                clientKeys.add(new ClientKey(
+                        send.roomId(), send.sender().id(), send.draft().clientId()));
             }
         }
         // locked first, in id order, and held until commit: the next writer of a room's seq waits,
@@ -74,14 +77,7 @@ public class SendBatch {
                 .setParameter("users", userIds)
                 .getResultStream()
                 .collect(Collectors.toMap(m -> new Membership.Key(m.roomId(), m.userId()), Function.identity()));
-        Map<ClientKey, Message> seen = new HashMap<>();
-        if (!clientIds.isEmpty()) {
-            em.createNamedQuery(Message.BY_CLIENT_IDS, Message.class)
-                    .setParameter("rooms", roomIds)
-                    .setParameter("clientIds", clientIds)
-                    .getResultStream()
-                    .forEach(m -> seen.put(new ClientKey(m.roomId(), m.senderId(), m.clientId()), m));
-        }
+        Map<ClientKey, Message> seen = earlier(clientKeys);
         List<Object> results = new ArrayList<>(sends.size());
         List<Message> stored = new ArrayList<>();
         for (Send send : sends) {
@@ -102,6 +98,26 @@ public class SendBatch {
             }
         }
         return outcomes;
+    }
+
+    /** The messages stored before under these keys. */
+    private Map<ClientKey, Message> earlier(Set<ClientKey> keys) {
+        Map<ClientKey, Message> seen = new HashMap<>();
+        if (keys.isEmpty()) {
+            return seen;
+        }
+        TypedQuery<Message> query = em.createQuery(Message.byClientKeys(keys.size()), Message.class)
+                .setParameter(
+                        "clientIds", keys.stream().map(ClientKey::clientId).collect(Collectors.toSet()));
+        int i = 0;
+        for (ClientKey key : keys) {
+            query.setParameter("r" + i, key.roomId())
+                    .setParameter("s" + i, key.senderId())
+                    .setParameter("c" + i, key.clientId());
+            i++;
+        }
+        query.getResultStream().forEach(m -> seen.put(new ClientKey(m.roomId(), m.senderId(), m.clientId()), m));
+        return seen;
     }
 
     /** The message this send stored or repeats, or its refusal. */
