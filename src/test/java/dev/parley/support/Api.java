@@ -23,7 +23,10 @@ public final class Api {
 
     private static final Logger LOG = Logger.getLogger(Api.class.getName());
 
-    /** Requests that met the container's own 500 page (never Parley's problem+json) in this JVM. */
+    /**
+     * Requests that met the container's own fault in this JVM: its HTML 500 page (never Parley's
+     * problem+json), or a handshake or stream answered with 5xx or not at all.
+     */
     public static final AtomicInteger CONTAINER_CRASHES = new AtomicInteger();
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -85,10 +88,9 @@ public final class Api {
             // Payara's known race (payara/Payara#5432, README "Known issues"): a socket closing
             // elsewhere can recycle the request objects of one in flight, which then fails with an
             // HTML 500 before Parley's code runs. Counted and retried once, never hidden twice.
-            CONTAINER_CRASHES.incrementAndGet();
-            LOG.warning(() -> "container error page for " + built.method() + " "
-                    + built.uri().getPath() + " (payara/Payara#5432), retrying once: "
-                    + first.body()
+            containerFault(
+                    built.method() + " " + built.uri().getPath(),
+                    first.body()
                             .lines()
                             .filter(l -> l.contains("Exception"))
                             .findFirst()
@@ -96,6 +98,15 @@ public final class Api {
             return exchange(built);
         }
         return first;
+    }
+
+    /**
+     * Counts one meeting with Payara's recycled-request race (payara/Payara#5432, README "Known
+     * issues") and says so in the test log; the caller then tries once more, never twice.
+     */
+    static void containerFault(String what, String detail) {
+        CONTAINER_CRASHES.incrementAndGet();
+        LOG.warning(() -> "container fault on " + what + " (payara/Payara#5432), retrying once: " + detail);
     }
 
     private Reply exchange(HttpRequest request) {

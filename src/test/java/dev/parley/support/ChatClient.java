@@ -115,7 +115,20 @@ public final class ChatClient implements AutoCloseable {
             return attempt().refused();
         }
 
+        /**
+         * One handshake, and a second one only when the first met the container's own fault
+         * rather than Parley: Parley never answers a handshake with 5xx, nor leaves it unanswered.
+         */
         public Handshake attempt() {
+            Handshake first = once();
+            if (first.status() != 0 && first.status() != 500 && first.status() != 503) {
+                return first;
+            }
+            Api.containerFault("WebSocket handshake with " + path, first.body());
+            return once();
+        }
+
+        private Handshake once() {
             ChatClient client = new ChatClient(username() + " on " + path);
             WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
             if (bearer != null) {
@@ -124,8 +137,9 @@ public final class ChatClient implements AutoCloseable {
             if (origin != null) {
                 builder.header("Origin", origin);
             }
+            CompletableFuture<WebSocket> socket = builder.buildAsync(uri, client.new Frames());
             try {
-                client.socket = builder.buildAsync(uri, client.new Frames()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                client.socket = socket.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 return new Handshake(client, 101, "");
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof WebSocketHandshakeException refused) {
@@ -134,7 +148,8 @@ public final class ChatClient implements AutoCloseable {
                 }
                 throw new AssertionError("handshake with " + path + " failed: " + e.getCause(), e.getCause());
             } catch (TimeoutException e) {
-                throw new AssertionError("no handshake answer from " + path + " within " + WAIT, e);
+                socket.cancel(true);
+                return new Handshake(null, 0, "no handshake answer from " + path + " within " + WAIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
@@ -162,12 +177,15 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    /** A handshake's outcome: a connected client, or the HTTP status of the refusal. */
+    /** A handshake's outcome: a connected client, or the HTTP status of the refusal (0: no answer). */
     public record Handshake(ChatClient client, int status, String body) {
 
         public ChatClient connected() {
             if (client == null) {
-                throw new AssertionError("the server refused the WebSocket upgrade with HTTP " + status + ": " + body);
+                throw new AssertionError(
+                        status == 0
+                                ? body
+                                : "the server refused the WebSocket upgrade with HTTP " + status + ": " + body);
             }
             return client;
         }
