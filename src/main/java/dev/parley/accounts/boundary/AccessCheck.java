@@ -1,6 +1,7 @@
 package dev.parley.accounts.boundary;
 
 import dev.parley.accounts.control.Bans;
+import dev.parley.accounts.control.Caller;
 import dev.parley.accounts.control.Revocations;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.Priority;
@@ -13,7 +14,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * What MP-JWT cannot know about a well-signed, unexpired token: that logout gave it back, or
- * that an admin banned its user. Checked on every authenticated REST call, from memory.
+ * that an admin banned its user. Checked on every authenticated REST call, from memory; the
+ * token that passes names the request's {@link Caller}.
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION)
@@ -25,6 +27,9 @@ public class AccessCheck implements ContainerRequestFilter {
     @Inject
     Bans bans;
 
+    @Inject
+    Caller caller;
+
     @Override
     public void filter(ContainerRequestContext request) {
         if (request.getSecurityContext().getUserPrincipal() instanceof JsonWebToken token) {
@@ -34,6 +39,7 @@ public class AccessCheck implements ContainerRequestFilter {
             if (revocations.isRevoked(token.getTokenID())) {
                 throw Refusal.unauthorized("this token was given back by logout");
             }
+            caller.identify(token.getName());
         }
     }
 }

@@ -4,14 +4,14 @@ import dev.parley.accounts.entity.User;
 import dev.parley.platform.control.Refusal;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** The user behind the current request, known only from the verified token. */
+/**
+ * The user behind the current request, known only from the verified token. The token's name is
+ * handed in by {@code AccessCheck}, which holds the request's principal anyway: reaching it through
+ * an injected {@code JsonWebToken} cost a JNDI look-up that throws, on every request (Payara).
+ */
 @RequestScoped
 public class Caller {
-
-    @Inject
-    JsonWebToken jwt;
 
     @Inject
     Accounts accounts;
@@ -19,11 +19,16 @@ public class Caller {
     @Inject
     Tokens tokens;
 
+    private String name;
     private User user;
+
+    /** The verified token's name, once per request, before any resource method runs. */
+    public void identify(String name) {
+        this.name = name;
+    }
 
     public User user() {
         if (user == null) {
-            String name = jwt.getName();
             // the assistant's account exists in every database: an external issuer's token
             // naming it must not speak for it
             if (name == null || Accounts.isAssistant(name)) {

@@ -8,6 +8,7 @@ import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.DirectRoom;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,6 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
 @SecurityRequirement(name = ParleyApplication.BEARER)
+// one instance for all requests, as MessagesResource: it carries sends too
+@ApplicationScoped
 public class DirectResource {
 
     @Inject

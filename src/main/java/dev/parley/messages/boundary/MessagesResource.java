@@ -11,6 +11,7 @@ import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.platform.control.JsonInput;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -35,6 +36,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(ParleyApplication.USER)
 @SecurityRequirement(name = ParleyApplication.BEARER)
+// one instance for all requests: built per request, with its injections, it cost more CPU than
+// storing the message it carries (docs/performance.md)
+@ApplicationScoped
 public class MessagesResource {
 
     /** An edit's body, for /openapi. */
@@ -59,15 +63,13 @@ public class MessagesResource {
     @ConfigProperty(name = "parley.history.max-limit", defaultValue = "200")
     int maxLimit;
 
-    @PathParam("id")
-    long roomId;
-
     /** 201 for a new message; 200 with the first one when the client_id was seen before. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @APIResponseSchema(value = ChatMessage.class, responseCode = "201", responseDescription = "posted")
     @APIResponse(responseCode = "200", description = "a repeated client_id: the first message, unchanged")
     public Response post(
+            @PathParam("id") long roomId,
             @RequestBody(
                             content =
                                     @Content(
@@ -81,7 +83,10 @@ public class MessagesResource {
 
     @GET
     public HistoryPage page(
-            @QueryParam("before") String before, @QueryParam("after") String after, @QueryParam("limit") String limit) {
+            @PathParam("id") long roomId,
+            @QueryParam("before") String before,
+            @QueryParam("after") String after,
+            @QueryParam("limit") String limit) {
         long limitValue = limit == null ? 50 : seq("limit", limit);
         if (limitValue < 1 || limitValue > maxLimit) {
             throw Refusal.invalid("limit", "must be 1 to " + maxLimit);
@@ -96,7 +101,7 @@ public class MessagesResource {
 
     @GET
     @Path("{seq}")
-    public ChatMessage one(@PathParam("seq") long seq) {
+    public ChatMessage one(@PathParam("id") long roomId, @PathParam("seq") long seq) {
         return history.one(caller.user(), roomId, seq);
     }
 
@@ -104,6 +109,7 @@ public class MessagesResource {
     @Path("{seq}")
     @Consumes(MediaType.APPLICATION_JSON)
     public ChatMessage edit(
+            @PathParam("id") long roomId,
             @PathParam("seq") long seq,
             @RequestBody(
                             content =
@@ -120,7 +126,7 @@ public class MessagesResource {
     @DELETE
     @Path("{seq}")
     @APIResponse(responseCode = "204", description = "deleted: a tombstone stays")
-    public Response delete(@PathParam("seq") long seq) {
+    public Response delete(@PathParam("id") long roomId, @PathParam("seq") long seq) {
         messages.delete(caller.user(), roomId, seq);
         return Response.noContent().build();
     }
