@@ -48,11 +48,16 @@ start)
     ;;
 run)
     configure || { asadmin stop-domain "$domain" >/dev/null 2>&1 || true; exit 1; }
-    trap 'asadmin stop-domain "$domain"' INT TERM EXIT
+    trap 'asadmin undeploy parley >/dev/null 2>&1; asadmin stop-domain "$domain"' INT TERM EXIT
     tail -f "$PAYARA_HOME/glassfish/domains/$domain/logs/server.log"
     ;;
 stop)
-    if [ -d "$PAYARA_HOME/glassfish/domains/$domain" ]; then asadmin stop-domain "$domain" || true; fi
+    # undeployed first: a domain that boots still loading the old WAR while deploy --force replaces
+    # it fails to deploy (Weld: "beanManager" is null, or "name parley is already in use")
+    if [ -d "$PAYARA_HOME/glassfish/domains/$domain" ]; then
+        asadmin undeploy parley || true
+        asadmin stop-domain "$domain" || true
+    fi
     ;;
 *)
     echo "usage: $0 run|start|stop" >&2
