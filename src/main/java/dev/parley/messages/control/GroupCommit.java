@@ -75,20 +75,29 @@ public class GroupCommit {
 
     /** Stores one send with the others waiting now; returns once it is committed (or refused). */
     public Posted post(User sender, long roomId, Draft draft) {
-        messages.admit(sender, draft);
-        Waiting waiting = new Waiting(new SendBatch.Send(sender, roomId, draft), new CompletableFuture<>());
-        queue.add(waiting);
-        if (stopping) {
-            refuseWaiting();
-        }
         try {
-            return waiting.outcome().join();
+            return submit(sender, roomId, draft).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
             throw e;
         }
+    }
+
+    /**
+     * Hands one send to the committer and returns at once: the future completes, on the
+     * committer's thread, with the committed message or the send's {@link Refusal}. A send the
+     * rate limit or validation refuses is refused here, by a throw, before it is queued.
+     */
+    public CompletableFuture<Posted> submit(User sender, long roomId, Draft draft) {
+        messages.admit(sender, draft);
+        Waiting waiting = new Waiting(new SendBatch.Send(sender, roomId, draft), new CompletableFuture<>());
+        queue.add(waiting);
+        if (stopping) {
+            refuseWaiting();
+        }
+        return waiting.outcome();
     }
 
     /** The most sends stored in one transaction. */

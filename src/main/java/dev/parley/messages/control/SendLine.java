@@ -6,6 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -55,5 +56,10 @@ public class SendLine {
     /** Runs one send in its turn. */
     public <T> T run(Supplier<T> send) {
         return line.run(send);
+    }
+
+    /** Starts one send in its turn; its place is held until the send's outcome is known. */
+    public <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> send) {
+        return line.start(send);
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.platform.control;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,26 @@ public final class WaitingLine {
         } finally {
             running.release();
         }
+    }
+
+    /**
+     * Starts {@code work} in its turn and keeps its place until the future it returns completes,
+     * so a caller that needs no answer on its own thread does not park while the work finishes.
+     * A refusal thrown while starting passes through unchanged and frees the place.
+     */
+    public <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> work) {
+        if (!running.tryAcquire()) {
+            await();
+        }
+        CompletableFuture<T> started;
+        try {
+            started = work.get();
+        } catch (RuntimeException | Error e) {
+            running.release();
+            throw e;
+        }
+        started.whenComplete((result, failure) -> running.release());
+        return started;
     }
 
     private void await() {

@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -48,6 +49,9 @@ public class ChatProtocol {
 
     @Inject
     SendLine sendLine;
+
+    @Inject
+    DeliveryThreads delivery;
 
     @Inject
     RateLimits rateLimits;
@@ -85,7 +89,7 @@ public class ChatProtocol {
             ref = ref != null ? ref : clientId;
             frame.validate();
             switch (type) {
-                case "message" -> send(connection, frame, room(connection, frame), clientId);
+                case "message" -> send(connection, frame, room(connection, frame), clientId, ref);
                 case "typing" -> typing(connection, frame, room(connection, frame));
                 case "read" -> read(connection, frame, room(connection, frame));
                 case "subscribe" -> {
@@ -110,10 +114,14 @@ public class ChatProtocol {
                 connection.closeAfterQueued(4029, "rate limit exceeded");
             }
         } catch (RuntimeException unexpected) {
-            String id = UUID.randomUUID().toString();
-            LOG.log(Level.SEVERE, "unexpected error on a socket frame, ref " + id, unexpected);
-            connection.send(new ServerFrame.Error("internal", "unexpected error, reference " + id, ref));
+            connection.send(unexpected(unexpected, ref));
         }
+    }
+
+    private static ServerFrame.Error unexpected(Throwable unexpected, String ref) {
+        String id = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "unexpected error on a socket frame, ref " + id, unexpected);
+        return new ServerFrame.Error("internal", "unexpected error, reference " + id, ref);
     }
 
     // a later token for the same user keeps the connection open past the first one's expiry
@@ -129,14 +137,31 @@ public class ChatProtocol {
         connection.send(new ServerFrame.Authenticated(renewed.expiresAt()));
     }
 
-    private void send(Connection connection, JsonInput frame, long roomId, String clientId) {
+    /**
+     * The frame's thread does not wait for the commit: with 64 request threads, sends parked in
+     * their commits left none for other sockets' frames near the core's limit (docs/performance.md,
+     * "Socket sends without a parked thread"). The answer leaves from the room's delivery lane.
+     */
+    private void send(Connection connection, JsonInput frame, long roomId, String clientId, String ref) {
         String content = frame.string("content", 0, Integer.MAX_VALUE, false);
         String type = frame.string("message_type", 0, Integer.MAX_VALUE, false);
         frame.validate();
         Draft draft = new Draft(content, clientId, type);
-        Posted posted = sendLine.run(() -> groupCommit.post(connection.user(), roomId, draft));
-        var message = posted.message();
-        connection.send(new ServerFrame.Ack(clientId, roomId, message.id(), message.seq(), posted.duplicate()));
+        sendLine.start(() -> groupCommit.submit(connection.user(), roomId, draft))
+                .whenComplete((posted, failed) -> delivery.inLane(
+                        roomId, () -> connection.sendWithLane(answer(posted, failed, roomId, clientId, ref))));
+    }
+
+    private static ServerFrame answer(Posted posted, Throwable failed, long roomId, String clientId, String ref) {
+        if (failed == null) {
+            var message = posted.message();
+            return new ServerFrame.Ack(clientId, roomId, message.id(), message.seq(), posted.duplicate());
+        }
+        Throwable cause =
+                failed instanceof CompletionException && failed.getCause() != null ? failed.getCause() : failed;
+        return cause instanceof Refusal refusal
+                ? new ServerFrame.Error(refusal.code(), refusal.getMessage(), ref)
+                : unexpected(cause, ref);
     }
 
     private void typing(Connection connection, JsonInput frame, long roomId) {

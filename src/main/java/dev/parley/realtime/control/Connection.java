@@ -4,6 +4,7 @@ import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
 import dev.parley.platform.control.Meters;
 import dev.parley.realtime.entity.ServerFrame;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -53,6 +54,16 @@ public class Connection {
     /** Queues a frame encoded once for many connections, and writes it. */
     public void send(EncodedFrame frame) {
         outbox.send(frame);
+    }
+
+    /**
+     * Queues a frame and writes it; on a delivery lane, once the lane's batch ends, in one write
+     * with whatever else that batch queued for this connection.
+     */
+    void sendWithLane(ServerFrame frame) {
+        if (outbox.offer(EncodedFrame.of(frame))) {
+            LaneBatch.pump(List.of(this));
+        }
     }
 
     /** Queues without writing, for callers under a lock; true when {@link #pump()} must follow. */

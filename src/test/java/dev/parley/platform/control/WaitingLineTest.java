@@ -51,6 +51,41 @@ class WaitingLineTest {
         assertEquals(0, turnedAway.get(), "the work's own refusal is not a busy line");
     }
 
+    @Test
+    void aStartedWorkHoldsItsPlaceUntilItsFutureCompletes() {
+        WaitingLine line = new WaitingLine(1, 0, Duration.ZERO, turnedAway::incrementAndGet);
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+
+        assertSame(outcome, line.start(() -> outcome), "start returns at once, with the work's future");
+
+        assertEquals(
+                "busy",
+                assertThrows(Refusal.class, () -> line.run(() -> "second")).code());
+        assertEquals(1, turnedAway.get());
+        outcome.complete("first");
+        assertEquals("third", line.run(() -> "third"), "the place is free once the future completed");
+        CompletableFuture<String> failed = new CompletableFuture<>();
+        line.start(() -> failed);
+        failed.completeExceptionally(Refusal.busy());
+        assertEquals("fourth", line.run(() -> "fourth"), "a failed future frees the place too");
+    }
+
+    @Test
+    void aRefusalWhileStartingPassesThroughAndFreesThePlace() {
+        WaitingLine line = new WaitingLine(1, 0, Duration.ZERO, turnedAway::incrementAndGet);
+        Refusal tooFast = Refusal.forbidden("too fast");
+
+        assertSame(
+                tooFast,
+                assertThrows(
+                        Refusal.class,
+                        () -> line.start(() -> {
+                            throw tooFast;
+                        })));
+        assertEquals("next", line.run(() -> "next"));
+        assertEquals(0, turnedAway.get());
+    }
+
     private static String held(CountDownLatch started, CountDownLatch go, String result) {
         started.countDown();
         try {
