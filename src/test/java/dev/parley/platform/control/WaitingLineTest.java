@@ -48,6 +48,15 @@ class WaitingLineTest {
                             throw notMember;
                         })));
         assertEquals("next", line.run(() -> "next"));
+        assertSame(
+                notMember,
+                assertThrows(
+                        Refusal.class,
+                        () -> line.start(() -> {
+                            throw notMember;
+                        })),
+                "the same when the work is started and refuses before it returns a future");
+        assertEquals("after", line.run(() -> "after"));
         assertEquals(0, turnedAway.get(), "the work's own refusal is not a busy line");
     }
 
@@ -68,22 +77,6 @@ class WaitingLineTest {
         line.start(() -> failed);
         failed.completeExceptionally(Refusal.busy());
         assertEquals("fourth", line.run(() -> "fourth"), "a failed future frees the place too");
-    }
-
-    @Test
-    void aRefusalWhileStartingPassesThroughAndFreesThePlace() {
-        WaitingLine line = new WaitingLine(1, 0, Duration.ZERO, turnedAway::incrementAndGet);
-        Refusal tooFast = Refusal.forbidden("too fast");
-
-        assertSame(
-                tooFast,
-                assertThrows(
-                        Refusal.class,
-                        () -> line.start(() -> {
-                            throw tooFast;
-                        })));
-        assertEquals("next", line.run(() -> "next"));
-        assertEquals(0, turnedAway.get());
     }
 
     private static String held(CountDownLatch started, CountDownLatch go, String result) {
