@@ -103,6 +103,10 @@ class RestartIT {
         assertTrue(
                 written.contains("WebSocket text frames are framed once per broadcast"),
                 "PreFramed found no raw-frame write on Payara Micro");
+        // and wrote them to the connection under the HTTP layer (DirectWrite)
+        assertTrue(
+                written.contains("WebSocket frames are written to the connection under the HTTP layer"),
+                "DirectWrite found no connection to write to on Payara Micro");
         for (String secret : List.of(tokenBefore, loggedOut, Users.PASSWORD, "kept 1", "kept 2", "kept 3")) {
             assertFalse(
                     written.contains(secret),

@@ -25,7 +25,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * compression), and only for text frames; pings, closes and the first frame keep the portable
  * path. No vendor type is named: the web socket behind the session's remote is found by name,
  * and on any other container, or a Tyrus that has changed, sessions keep the portable path.
- * {@code parley.ws.pre-framed=false} keeps it everywhere.
+ * {@code parley.ws.pre-framed=false} keeps it everywhere. Where it can, the raw-frame write
+ * itself is passed by: the bytes go to the connection under the HTTP layer ({@link DirectWrite},
+ * {@code parley.ws.direct-write}).
  */
 @ApplicationScoped
 public class PreFramed {
@@ -38,12 +40,25 @@ public class PreFramed {
     @ConfigProperty(name = "parley.ws.pre-framed", defaultValue = "true")
     boolean enabled;
 
+    @Inject
+    @ConfigProperty(name = "parley.ws.direct-write", defaultValue = "true")
+    boolean direct;
+
     // found on the first Tyrus session; NONE when this container has no such path
     private volatile Path path;
+    // found on the first socket that has a connection to look for; NO_DIRECT when there is none
+    private volatile Object directWrite;
+    private static final Object NO_DIRECT = new Object();
 
     /** A write of pre-framed bytes to one session; {@link #write} completes when they are out. */
-    public record Writer(Object socket, MethodHandle send) {
-        CompletableFuture<?> write(ByteBuffer frame) throws Throwable {
+    public interface Writer {
+        CompletableFuture<?> write(ByteBuffer frame) throws Throwable;
+    }
+
+    /** Tyrus's raw-frame write: its lock, then the servlet output stream. */
+    record RawFrame(Object socket, MethodHandle send) implements Writer {
+        @Override
+        public CompletableFuture<?> write(ByteBuffer frame) throws Throwable {
             return (CompletableFuture<?>) (Future<?>) send.invoke(socket, frame);
         }
     }
@@ -68,10 +83,29 @@ public class PreFramed {
         }
         try {
             Object socket = found.webSocket().get(remote);
-            return socket == null ? null : new Writer(socket, found.send());
+            if (socket == null) {
+                return null;
+            }
+            Writer raw = new RawFrame(socket, found.send());
+            return direct ? DirectWrite.later(socket, session::isOpen, raw, this::directWrite) : raw;
         } catch (IllegalAccessException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    // the way down from a socket to its connection, found once; null where there is none
+    private DirectWrite directWrite(Object socket) {
+        Object found = directWrite;
+        if (found == null) {
+            DirectWrite made = DirectWrite.find(socket);
+            found = made == null ? NO_DIRECT : made;
+            directWrite = found;
+            if (made != null) {
+                LOG.info(
+                        "WebSocket frames are written to the connection under the HTTP layer (parley.ws.direct-write)");
+            }
+        }
+        return found instanceof DirectWrite way ? way : null;
     }
 
     private static Path find(Class<?> remote) {

@@ -1,0 +1,284 @@
+package dev.parley.realtime.control;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Payara only: pre-framed bytes written to the socket's TCP connection (Grizzly's write queue)
+ * instead of through the servlet output stream under Tyrus. That stream copies every frame into
+ * a fresh buffer and sends it down the HTTP filter chain of the upgrade's request, whose end
+ * re-registers the connection's read interest with the selector: about a third of a delivery's
+ * own CPU (docs/performance.md). Below the HTTP layer an upgraded connection carries nothing but
+ * WebSocket frames, so the bytes are the same.
+ * <p>
+ * Only on a connection whose filter chain has no TLS (the bytes would skip the encryption), and
+ * only where every step below is found as expected; otherwise {@link #writerFor} answers null
+ * and the socket keeps Tyrus's raw-frame write. No vendor type is named. The connection itself
+ * is held, not the upgrade's request or stream, which the container recycles after a close.
+ * Frames leave in order: one write at a time per socket (the outbox), and Grizzly completes a
+ * connection's writes in the order they were queued. Tyrus's own frames (pongs, its close) still
+ * take its path; whole frames interleave, which WebSocket allows for control frames.
+ */
+final class DirectWrite {
+
+    private static final Logger LOG = Logger.getLogger(DirectWrite.class.getName());
+    private static final String CONTROL_CALLBACK = "org.glassfish.grizzly.CompletionHandler";
+    // writes before Tyrus has opened its stream; past them the socket keeps the raw-frame write
+    private static final int MAX_TRIES = 8;
+
+    private final MethodHandle protocolHandler;
+    private final MethodHandle tyrusWriter;
+    private final MethodHandle stream;
+    private final MethodHandle catalinaBuffer;
+    private final MethodHandle grizzlyBuffer;
+    private final MethodHandle connection;
+    private final ClassLoader grizzly;
+
+    private DirectWrite(Object webSocket, Object outputStream) throws Throwable {
+        protocolHandler = getter(webSocket.getClass(), "protocolHandler");
+        Object handler = protocolHandler.invoke(webSocket);
+        tyrusWriter = getter(handler.getClass(), "writer");
+        stream = getter(tyrusWriter.invoke(handler).getClass(), "servletOutputStream");
+        catalinaBuffer = getter(outputStream.getClass(), "ob");
+        Object ob = catalinaBuffer.invoke(outputStream);
+        Field connectionField = field(grizzlyBufferOf(ob).getClass(), "connection");
+        grizzlyBuffer = getter(ob.getClass(), "grizzlyOutputBuffer");
+        connection = getter(connectionField.getDeclaringClass(), "connection");
+        grizzly = connectionField.getType().getClassLoader();
+    }
+
+    private static Object grizzlyBufferOf(Object ob) throws ReflectiveOperationException {
+        return field(ob.getClass(), "grizzlyOutputBuffer").get(ob);
+    }
+
+    /**
+     * A writer that finds the socket's connection once Tyrus has written to it (Tyrus opens its
+     * servlet stream at its first write, and the container completes the upgrade only after the
+     * endpoint's open, where the socket's writer is made). Until then, and for good where there is
+     * no such connection, frames take {@code raw}. The socket must still be {@code open} after its
+     * connection was read: only then was the upgrade's stream still this socket's, since the
+     * container recycles it only after the session has closed.
+     */
+    static PreFramed.Writer later(
+            Object webSocket, BooleanSupplier open, PreFramed.Writer raw, Function<Object, DirectWrite> way) {
+        return new PreFramed.Writer() {
+            private PreFramed.Writer resolved;
+            private int tries;
+
+            // the outbox writes one frame at a time, each after the last completed: no race here
+            @Override
+            public CompletableFuture<?> write(ByteBuffer frame) throws Throwable {
+                PreFramed.Writer writer = resolved;
+                if (writer == null) {
+                    writer = raw;
+                    Object stream = streamOf(webSocket);
+                    if (stream != null || ++tries >= MAX_TRIES) {
+                        DirectWrite found = stream == null ? null : way.apply(webSocket);
+                        PreFramed.Writer direct = found == null ? null : found.writerFor(webSocket);
+                        if (!open.getAsBoolean()) {
+                            return CompletableFuture.failedFuture(new IOException("the session is closed"));
+                        }
+                        writer = direct == null ? raw : direct;
+                        resolved = writer;
+                    }
+                }
+                return writer.write(frame);
+            }
+        };
+    }
+
+    /** The way down from a Tyrus web socket that has written, found once; null where there is none. */
+    static DirectWrite find(Object webSocket) {
+        try {
+            return new DirectWrite(webSocket, streamOf(webSocket));
+        } catch (Throwable e) {
+            LOG.log(Level.FINE, "no direct connection write on this container", e);
+            return null;
+        }
+    }
+
+    // Tyrus's servlet stream for this socket, or null before its first write or where there is none
+    private static Object streamOf(Object webSocket) {
+        try {
+            Object handler = field(webSocket.getClass(), "protocolHandler").get(webSocket);
+            Object writer = field(handler.getClass(), "writer").get(handler);
+            return field(writer.getClass(), "servletOutputStream").get(writer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** This socket's connection writer; null to keep the raw-frame write. */
+    PreFramed.Writer writerFor(Object webSocket) {
+        try {
+            Object out = stream.invoke(tyrusWriter.invoke(protocolHandler.invoke(webSocket)));
+            Object connection =
+                    out == null ? null : this.connection.invoke(grizzlyBuffer.invoke(catalinaBuffer.invoke(out)));
+            return connection == null ? null : ToConnection.of(connection, grizzly);
+        } catch (Throwable e) {
+            LOG.log(Level.FINE, "this socket keeps the raw-frame write", e);
+            return null;
+        }
+    }
+
+    // typed Object to Object once, so that no call adapts its types
+    private static MethodHandle getter(Class<?> type, String name) throws ReflectiveOperationException {
+        return MethodHandles.lookup()
+                .unreflectGetter(field(type, name))
+                .asType(MethodType.methodType(Object.class, Object.class));
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> t = type; t != null; t = t.getSuperclass()) {
+            try {
+                Field field = t.getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException next) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    /**
+     * One connection's writes: each frame wrapped (not copied) and queued on the transport's
+     * write queue, which writes it at once when nothing waits before it.
+     */
+    record ToConnection(
+            Object connection,
+            Object queue,
+            MethodHandle write,
+            MethodHandle wrap,
+            Object callback,
+            Queue<CompletableFuture<Void>> pending)
+            implements PreFramed.Writer {
+
+        static ToConnection of(Object connection, ClassLoader grizzly) throws Throwable {
+            Class<?> connectionType = Class.forName("org.glassfish.grizzly.Connection", false, grizzly);
+            Class<?> messageType = Class.forName("org.glassfish.grizzly.asyncqueue.WritableMessage", false, grizzly);
+            Class<?> callbackType = Class.forName(CONTROL_CALLBACK, false, grizzly);
+            Class<?> clonerType = Class.forName("org.glassfish.grizzly.asyncqueue.MessageCloner", false, grizzly);
+            if (!plain(connection, connectionType)) {
+                return null;
+            }
+            var lookup = MethodHandles.publicLookup();
+            Object transport = lookup.findVirtual(
+                            connectionType,
+                            "getTransport",
+                            MethodType.methodType(Class.forName("org.glassfish.grizzly.Transport", false, grizzly)))
+                    .invoke(connection);
+            Class<?> queueIo = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueIO", false, grizzly);
+            Class<?> writerType = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueWriter", false, grizzly);
+            Object io = lookup.findVirtual(
+                            Class.forName(
+                                    "org.glassfish.grizzly.asyncqueue.AsyncQueueEnabledTransport", false, grizzly),
+                            "getAsyncQueueIO",
+                            MethodType.methodType(queueIo))
+                    .invoke(transport);
+            Object queue = lookup.findVirtual(queueIo, "getWriter", MethodType.methodType(writerType))
+                    .invoke(io);
+            MethodHandle write = lookup.findVirtual(
+                            writerType,
+                            "write",
+                            MethodType.methodType(
+                                    void.class, connectionType, Object.class, messageType, callbackType, clonerType))
+                    .asType(MethodType.genericMethodType(6).changeReturnType(void.class));
+            MethodHandle wrap = lookup.findConstructor(
+                            Class.forName("org.glassfish.grizzly.memory.ByteBufferWrapper", false, grizzly),
+                            MethodType.methodType(void.class, ByteBuffer.class))
+                    .asType(MethodType.methodType(Object.class, ByteBuffer.class));
+            Queue<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
+            Object callback = Proxy.newProxyInstance(grizzly, new Class<?>[] {callbackType}, new Completions(pending));
+            return new ToConnection(connection, queue, write, wrap, callback, pending);
+        }
+
+        // a TLS filter anywhere in the chain, or a chain that is not a plain list: keep Tyrus's path
+        private static boolean plain(Object connection, Class<?> connectionType) throws Throwable {
+            Object processor = MethodHandles.publicLookup()
+                    .findVirtual(
+                            connectionType,
+                            "getProcessor",
+                            MethodType.methodType(Class.forName(
+                                    "org.glassfish.grizzly.Processor", false, connectionType.getClassLoader())))
+                    .invoke(connection);
+            if (!(processor instanceof List<?> filters) || filters.isEmpty()) {
+                return false;
+            }
+            for (Object filter : filters) {
+                String name = filter.getClass().getName().toLowerCase(java.util.Locale.ROOT);
+                if (name.contains("ssl") || name.contains("tls") || name.contains("unification")) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<?> write(ByteBuffer frame) throws Throwable {
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            pending.add(written);
+            try {
+                Object message = wrap.invokeExact(frame.duplicate());
+                write.invokeExact(queue, connection, (Object) null, message, callback, (Object) null);
+            } catch (Throwable e) {
+                pending.remove(written);
+                throw e;
+            }
+            return written;
+        }
+    }
+
+    /** Grizzly's completion callbacks, in the order the writes were queued. */
+    private record Completions(Queue<CompletableFuture<Void>> pending) implements InvocationHandler {
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            switch (method.getName()) {
+                case "completed" -> done(null);
+                case "failed" -> done(args[0] instanceof Throwable t ? t : new IOException("write failed"));
+                case "cancelled" -> done(new IOException("write cancelled"));
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                case "toString" -> {
+                    return "parley direct write";
+                }
+                default -> {
+                    // "updated": part of a frame written, the rest still queued
+                }
+            }
+            return null;
+        }
+
+        private void done(Throwable failure) {
+            CompletableFuture<Void> written = pending.poll();
+            if (written == null) {
+                return;
+            }
+            if (failure == null) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(failure);
+            }
+        }
+    }
+}
