@@ -5,39 +5,32 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Payara only: pre-framed bytes written to the socket's TCP connection (Grizzly's write queue)
- * instead of through the servlet output stream under Tyrus. That stream copies every frame into
- * a fresh buffer and sends it down the HTTP filter chain of the upgrade's request, whose end
- * re-registers the connection's read interest with the selector: about a third of a delivery's
- * own CPU (docs/performance.md). Below the HTTP layer an upgraded connection carries nothing but
- * WebSocket frames, so the bytes are the same.
+ * Payara only: pre-framed bytes written to the socket's TCP connection (Grizzly's write queue,
+ * {@link ConnectionWrites}) instead of through the servlet output stream under Tyrus. That stream
+ * copies every frame into a fresh buffer and sends it down the HTTP filter chain of the upgrade's
+ * request, whose end re-registers the connection's read interest with the selector; passing it by
+ * took a quarter off the CPU of a fan-out delivery (docs/performance.md). Below the HTTP layer an
+ * upgraded connection carries nothing but WebSocket frames, so the bytes are the same.
  * <p>
  * Only on a connection whose filter chain has no TLS (the bytes would skip the encryption), and
- * only where every step below is found as expected; otherwise {@link #writerFor} answers null
- * and the socket keeps Tyrus's raw-frame write. No vendor type is named. The connection itself
- * is held, not the upgrade's request or stream, which the container recycles after a close.
- * Frames leave in order: one write at a time per socket (the outbox), and Grizzly completes a
- * connection's writes in the order they were queued. Tyrus's own frames (pongs, its close) still
- * take its path; whole frames interleave, which WebSocket allows for control frames.
+ * only where every step below is found as expected; otherwise the socket keeps Tyrus's raw-frame
+ * write. No vendor type is named. The connection itself is held, not the upgrade's request or
+ * stream, which the container recycles after a close. Frames leave in order: one write at a time
+ * per socket (the outbox), and Grizzly completes a connection's writes in the order they were
+ * queued. Tyrus's own frames (pongs, its close) still take its path; whole frames interleave,
+ * which WebSocket allows for control frames.
  */
 final class DirectWrite {
 
     private static final Logger LOG = Logger.getLogger(DirectWrite.class.getName());
-    private static final String CONTROL_CALLBACK = "org.glassfish.grizzly.CompletionHandler";
     // writes before Tyrus has opened its stream; past them the socket keeps the raw-frame write
     private static final int MAX_TRIES = 8;
 
@@ -47,7 +40,8 @@ final class DirectWrite {
     private final MethodHandle catalinaBuffer;
     private final MethodHandle grizzlyBuffer;
     private final MethodHandle connection;
-    private final ClassLoader grizzly;
+    // looked up on the first connection written to
+    private volatile ConnectionWrites writes;
 
     private DirectWrite(Object webSocket, Object outputStream) throws Throwable {
         protocolHandler = getter(webSocket.getClass(), "protocolHandler");
@@ -59,7 +53,6 @@ final class DirectWrite {
         Field connectionField = field(grizzlyBufferOf(ob).getClass(), "connection");
         grizzlyBuffer = getter(ob.getClass(), "grizzlyOutputBuffer");
         connection = getter(connectionField.getDeclaringClass(), "connection");
-        grizzly = connectionField.getType().getClassLoader();
     }
 
     private static Object grizzlyBufferOf(Object ob) throws ReflectiveOperationException {
@@ -129,7 +122,15 @@ final class DirectWrite {
             Object out = stream.invoke(tyrusWriter.invoke(protocolHandler.invoke(webSocket)));
             Object connection =
                     out == null ? null : this.connection.invoke(grizzlyBuffer.invoke(catalinaBuffer.invoke(out)));
-            return connection == null ? null : ToConnection.of(connection, grizzly);
+            if (connection == null) {
+                return null;
+            }
+            ConnectionWrites found = writes;
+            if (found == null) {
+                found = new ConnectionWrites(connection);
+                writes = found;
+            }
+            return found.writerFor(connection);
         } catch (Throwable e) {
             LOG.log(Level.FINE, "this socket keeps the raw-frame write", e);
             return null;
@@ -154,131 +155,5 @@ final class DirectWrite {
             }
         }
         throw new NoSuchFieldException(type.getName() + "." + name);
-    }
-
-    /**
-     * One connection's writes: each frame wrapped (not copied) and queued on the transport's
-     * write queue, which writes it at once when nothing waits before it.
-     */
-    record ToConnection(
-            Object connection,
-            Object queue,
-            MethodHandle write,
-            MethodHandle wrap,
-            Object callback,
-            Queue<CompletableFuture<Void>> pending)
-            implements PreFramed.Writer {
-
-        static ToConnection of(Object connection, ClassLoader grizzly) throws Throwable {
-            Class<?> connectionType = Class.forName("org.glassfish.grizzly.Connection", false, grizzly);
-            Class<?> messageType = Class.forName("org.glassfish.grizzly.asyncqueue.WritableMessage", false, grizzly);
-            Class<?> callbackType = Class.forName(CONTROL_CALLBACK, false, grizzly);
-            Class<?> clonerType = Class.forName("org.glassfish.grizzly.asyncqueue.MessageCloner", false, grizzly);
-            if (!plain(connection, connectionType)) {
-                return null;
-            }
-            var lookup = MethodHandles.publicLookup();
-            Object transport = lookup.findVirtual(
-                            connectionType,
-                            "getTransport",
-                            MethodType.methodType(Class.forName("org.glassfish.grizzly.Transport", false, grizzly)))
-                    .invoke(connection);
-            Class<?> queueIo = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueIO", false, grizzly);
-            Class<?> writerType = Class.forName("org.glassfish.grizzly.asyncqueue.AsyncQueueWriter", false, grizzly);
-            Object io = lookup.findVirtual(
-                            Class.forName(
-                                    "org.glassfish.grizzly.asyncqueue.AsyncQueueEnabledTransport", false, grizzly),
-                            "getAsyncQueueIO",
-                            MethodType.methodType(queueIo))
-                    .invoke(transport);
-            Object queue = lookup.findVirtual(queueIo, "getWriter", MethodType.methodType(writerType))
-                    .invoke(io);
-            MethodHandle write = lookup.findVirtual(
-                            writerType,
-                            "write",
-                            MethodType.methodType(
-                                    void.class, connectionType, Object.class, messageType, callbackType, clonerType))
-                    .asType(MethodType.genericMethodType(6).changeReturnType(void.class));
-            MethodHandle wrap = lookup.findConstructor(
-                            Class.forName("org.glassfish.grizzly.memory.ByteBufferWrapper", false, grizzly),
-                            MethodType.methodType(void.class, ByteBuffer.class))
-                    .asType(MethodType.methodType(Object.class, ByteBuffer.class));
-            Queue<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
-            Object callback = Proxy.newProxyInstance(grizzly, new Class<?>[] {callbackType}, new Completions(pending));
-            return new ToConnection(connection, queue, write, wrap, callback, pending);
-        }
-
-        // a TLS filter anywhere in the chain, or a chain that is not a plain list: keep Tyrus's path
-        private static boolean plain(Object connection, Class<?> connectionType) throws Throwable {
-            Object processor = MethodHandles.publicLookup()
-                    .findVirtual(
-                            connectionType,
-                            "getProcessor",
-                            MethodType.methodType(Class.forName(
-                                    "org.glassfish.grizzly.Processor", false, connectionType.getClassLoader())))
-                    .invoke(connection);
-            if (!(processor instanceof List<?> filters) || filters.isEmpty()) {
-                return false;
-            }
-            for (Object filter : filters) {
-                String name = filter.getClass().getName().toLowerCase(java.util.Locale.ROOT);
-                if (name.contains("ssl") || name.contains("tls") || name.contains("unification")) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public CompletableFuture<?> write(ByteBuffer frame) throws Throwable {
-            CompletableFuture<Void> written = new CompletableFuture<>();
-            pending.add(written);
-            try {
-                Object message = wrap.invokeExact(frame.duplicate());
-                write.invokeExact(queue, connection, (Object) null, message, callback, (Object) null);
-            } catch (Throwable e) {
-                pending.remove(written);
-                throw e;
-            }
-            return written;
-        }
-    }
-
-    /** Grizzly's completion callbacks, in the order the writes were queued. */
-    private record Completions(Queue<CompletableFuture<Void>> pending) implements InvocationHandler {
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) {
-            switch (method.getName()) {
-                case "completed" -> done(null);
-                case "failed" -> done(args[0] instanceof Throwable t ? t : new IOException("write failed"));
-                case "cancelled" -> done(new IOException("write cancelled"));
-                case "hashCode" -> {
-                    return System.identityHashCode(proxy);
-                }
-                case "equals" -> {
-                    return proxy == args[0];
-                }
-                case "toString" -> {
-                    return "parley direct write";
-                }
-                default -> {
-                    // "updated": part of a frame written, the rest still queued
-                }
-            }
-            return null;
-        }
-
-        private void done(Throwable failure) {
-            CompletableFuture<Void> written = pending.poll();
-            if (written == null) {
-                return;
-            }
-            if (failure == null) {
-                written.complete(null);
-            } else {
-                written.completeExceptionally(failure);
-            }
-        }
     }
 }
