@@ -50,13 +50,8 @@ final class DirectWrite {
         stream = getter(tyrusWriter.invoke(handler).getClass(), "servletOutputStream");
         catalinaBuffer = getter(outputStream.getClass(), "ob");
         Object ob = catalinaBuffer.invoke(outputStream);
-        Field connectionField = field(grizzlyBufferOf(ob).getClass(), "connection");
         grizzlyBuffer = getter(ob.getClass(), "grizzlyOutputBuffer");
-        connection = getter(connectionField.getDeclaringClass(), "connection");
-    }
-
-    private static Object grizzlyBufferOf(Object ob) throws ReflectiveOperationException {
-        return field(ob.getClass(), "grizzlyOutputBuffer").get(ob);
+        connection = getter(grizzlyBuffer.invoke(ob).getClass(), "connection");
     }
 
     /**
