@@ -30,6 +30,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * When a batch's transaction fails as a whole (a deadlock, a lost connection, a constraint a
  * look-up could not foresee), nothing of it was stored, so each of its sends is tried again in a
  * transaction of its own and gets its own answer.
+ * <p>
+ * A committer spends most of a batch waiting for the database's replies, so there are several
+ * ({@code parley.send.committers}), each with its own line and a share of the rooms: one room's
+ * sends always go through the same committer, in the order they came, and batches of different
+ * rooms overlap in the database.
  */
 @ApplicationScoped
 public class GroupCommit {
@@ -49,28 +54,43 @@ public class GroupCommit {
     @ConfigProperty(name = "parley.send.batch", defaultValue = "32")
     int maxBatch;
 
-    private final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+    @Inject
+    @ConfigProperty(name = "parley.send.committers", defaultValue = "2")
+    int committerCount;
+
     private volatile boolean stopping;
-    private Thread committer;
+    private Committer[] committers;
 
     private record Waiting(SendBatch.Send send, CompletableFuture<Posted> outcome) {}
+
+    /** One committer: its line of sends, and the thread that stores them a batch at a time. */
+    private final class Committer {
+        final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
+        final Thread thread = threads.newThread(() -> commitWhileRunning(queue));
+    }
 
     @PostConstruct
     void start() {
         maxBatch = Math.max(1, maxBatch);
-        committer = threads.newThread(this::commitWhileRunning);
-        committer.start();
+        committers = new Committer[Math.max(1, committerCount)];
+        for (int i = 0; i < committers.length; i++) {
+            committers[i] = new Committer();
+            committers[i].thread.start();
+        }
     }
 
     @PreDestroy
     void stop() {
         stopping = true;
-        try {
-            committer.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Committer committer : committers) {
+            try {
+                committer.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            refuseWaiting(committer.queue);
         }
-        refuseWaiting();
     }
 
     /** Stores one send with the others waiting now; returns once it is committed (or refused). */
@@ -93,9 +113,10 @@ public class GroupCommit {
     public CompletableFuture<Posted> submit(User sender, long roomId, Draft draft) {
         messages.admit(sender, draft);
         Waiting waiting = new Waiting(new SendBatch.Send(sender, roomId, draft), new CompletableFuture<>());
+        BlockingQueue<Waiting> queue = committers[(int) Math.floorMod(roomId, (long) committers.length)].queue;
         queue.add(waiting);
         if (stopping) {
-            refuseWaiting();
+            refuseWaiting(queue);
         }
         return waiting.outcome();
     }
@@ -105,12 +126,21 @@ public class GroupCommit {
         return maxBatch;
     }
 
-    /** Sends handed over and not yet taken into a batch. */
-    int waiting() {
-        return queue.size();
+    /** How many batches may be in the database at once. */
+    public int committers() {
+        return committers.length;
     }
 
-    private void commitWhileRunning() {
+    /** Sends handed over and not yet taken into a batch. */
+    int waiting() {
+        int waiting = 0;
+        for (Committer committer : committers) {
+            waiting += committer.queue.size();
+        }
+        return waiting;
+    }
+
+    private void commitWhileRunning(BlockingQueue<Waiting> queue) {
         List<Waiting> batch = new ArrayList<>(maxBatch);
         while (!stopping) {
             try {
@@ -132,7 +162,7 @@ public class GroupCommit {
             }
             batch.clear();
         }
-        refuseWaiting();
+        refuseWaiting(queue);
     }
 
     private void commit(List<Waiting> batch) {
@@ -176,7 +206,7 @@ public class GroupCommit {
     }
 
     // nothing of these was tried: a busy answer is true, and the client sends again
-    private void refuseWaiting() {
+    private static void refuseWaiting(BlockingQueue<Waiting> queue) {
         Waiting waiting;
         while ((waiting = queue.poll()) != null) {
             waiting.outcome().completeExceptionally(Refusal.busy());

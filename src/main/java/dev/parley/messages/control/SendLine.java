@@ -22,8 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SendLine {
 
     /**
-     * Senders waiting for a commit at once; 0 means two batches' worth ({@code parley.send.batch}):
-     * one being committed, the next one filling. Since sends are committed in batches, a waiting
+     * Senders waiting for a commit at once; 0 means two batches' worth ({@code parley.send.batch})
+     * for each committer ({@code parley.send.committers}): one being committed, the next one filling. Since sends are committed in batches, a waiting
      * sender holds a parked thread, not a transaction, so the bound follows the batch, not the
      * processors.
      */
@@ -49,7 +49,7 @@ public class SendLine {
 
     @PostConstruct
     void init() {
-        int places = concurrency > 0 ? concurrency : 2 * groupCommit.maxBatch();
+        int places = concurrency > 0 ? concurrency : 2 * groupCommit.maxBatch() * groupCommit.committers();
         line = new WaitingLine(places, queue, maxWait, () -> meters.add(Meters.Count.BUSY_SENDS));
     }
 

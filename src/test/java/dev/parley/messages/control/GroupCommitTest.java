@@ -76,6 +76,44 @@ class GroupCommitTest {
     }
 
     @Test
+    void aRoomWhoseBatchWaitsHoldsUpOnlyItsOwnCommitterAndKeepsItsOrder() throws Exception {
+        CountDownLatch roomTwoHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> stored = new CopyOnWriteArrayList<>();
+        commit = committer(2, sends -> {
+            if (sends.get(0).draft().content().equals("2:first")) {
+                roomTwoHeld.countDown();
+                await(release);
+            }
+            sends.forEach(s -> stored.add(s.draft().content()));
+            return sends.stream()
+                    .map(s -> new SendBatch.Outcome(posted(s), null))
+                    .toList();
+        });
+
+        Future<Posted> held = senders.submit(() -> commit.post(null, 2, new Draft("2:first", null, null)));
+        assertTrue(roomTwoHeld.await(10, TimeUnit.SECONDS), "room 2's batch is in the database");
+        List<Future<Posted>> roomTwo = List.of(
+                senders.submit(() -> commit.post(null, 4, new Draft("4:second", null, null))),
+                senders.submit(() -> commit.post(null, 2, new Draft("2:third", null, null))));
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> commit.waiting() == 2);
+        assertEquals(
+                "1:other",
+                senders.submit(() -> commit.post(null, 1, new Draft("1:other", null, null)))
+                        .get(10, TimeUnit.SECONDS)
+                        .message()
+                        .content(),
+                "an odd room is committed while an even one waits");
+        release.countDown();
+
+        assertEquals("2:first", held.get(10, TimeUnit.SECONDS).message().content());
+        for (Future<Posted> later : roomTwo) {
+            later.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("1:other", "2:first", "4:second", "2:third"), stored, "each committer keeps its order");
+    }
+
+    @Test
     void aBatchThatFailsIsTriedSendBySend() throws Exception {
         List<String> tried = new CopyOnWriteArrayList<>();
         commit = committer(sends -> {
@@ -115,8 +153,13 @@ class GroupCommitTest {
     }
 
     private GroupCommit committer(Function<List<SendBatch.Send>, List<SendBatch.Outcome>> store) {
+        return committer(1, store);
+    }
+
+    private GroupCommit committer(int committers, Function<List<SendBatch.Send>, List<SendBatch.Outcome>> store) {
         GroupCommit committer = new GroupCommit();
         committer.maxBatch = 32;
+        committer.committerCount = committers;
         committer.threads = new Threads();
         committer.batches = new SendBatch() {
             @Override
