@@ -346,7 +346,14 @@ class LimitsIT {
             assertTrue(errors >= 30, "30 refusals in a row come before the close: " + errors + " error frames");
         }
 
-        List<JsonObject> stored = RoomHistory.all(api, observerUser, room);
+        // the close does not wait for the sends the server read before it: their commits (and
+        // their acks) follow, so the room's history is read once it stops growing
+        AtomicInteger lastCount = new AtomicInteger(-1);
+        List<JsonObject> stored = await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(700))
+                .until(
+                        () -> RoomHistory.all(api, observerUser, room),
+                        history -> lastCount.getAndSet(history.size()) == history.size());
         List<Integer> storedIndexes = stored.stream()
                 .map(m -> {
                     assertEquals(flooderUser.name(), m.getString("sender"), m::toString);
