@@ -26,10 +26,10 @@ public record Subscribed(long roomId, long lastSeq, boolean recovered, int repla
 
     /**
      * Takes the next {@code subscribed} frame for {@code room} from {@code client}: presence frames
-     * (the user's own join) may come first; anything else, a message above all, fails.
+     * (the user's own join) may come first, and so may room_added for a room created just before
+     * the socket opened (announced after its commit); anything else, a message above all, fails.
      */
     public static Subscribed read(ChatClient client, long room, Duration timeout) {
-        // a room created just before the socket opened may still be announced to it (room_added)
         Subscribed subscribed = of(client.next("subscribed", timeout, "presence", "room_added"));
         assertEquals(room, subscribed.roomId(), subscribed.frame()::toString);
         return subscribed;

@@ -23,9 +23,9 @@ public class SendLine {
 
     /**
      * Senders waiting for a commit at once; 0 means two batches' worth ({@code parley.send.batch})
-     * for each committer ({@code parley.send.committers}): one being committed, the next one filling. Since sends are committed in batches, a waiting
-     * sender holds a parked thread, not a transaction, so the bound follows the batch, not the
-     * processors.
+     * for each committer ({@code parley.send.committers}): one being committed, the next one
+     * filling. Since sends are committed in batches, a waiting sender holds a parked thread, not a
+     * transaction, so the bound follows the batch, not the processors.
      */
     @Inject
     @ConfigProperty(name = "parley.send.concurrency", defaultValue = "0")
