@@ -3,6 +3,7 @@ package dev.parley.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.accounts.control.Accounts;
@@ -71,7 +72,7 @@ class SendPathIT {
         long publishedBefore = fanout.published();
 
         transaction.begin();
-        Posted doomed = batch.store(List.of(new Send(user, room, new Draft("doomed", null, null))))
+        Posted doomed = batch.store(List.of(new Send(user, room, new Draft("doomed", null, null))), false)
                 .get(0)
                 .posted();
         assertEquals(1, doomed.message().seq(), "stored inside the transaction");
@@ -81,7 +82,7 @@ class SendPathIT {
         assertEquals(publishedBefore, fanout.published());
         assertEquals(List.of(), history.page(user, room, null, null, 50).messages(), "and nothing was stored");
 
-        Posted kept = batch.store(List.of(new Send(user, room, new Draft("kept", null, null))))
+        Posted kept = batch.store(List.of(new Send(user, room, new Draft("kept", null, null))), false)
                 .get(0)
                 .posted();
         assertEquals(1, kept.message().seq(), "the rolled-back seq is free again: no gap");
@@ -101,14 +102,16 @@ class SendPathIT {
         long bobs = rooms.create(bob, "bobs", null, Visibility.PUBLIC).id();
         long nowhere = Long.MAX_VALUE;
 
-        List<SendBatch.Outcome> outcomes = batch.store(List.of(
-                new Send(alice, open, new Draft("one", "x", null)),
-                new Send(alice, secret, new Draft("secret", null, null)),
-                new Send(alice, bobs, new Draft("outsider", null, null)),
-                new Send(alice, open, new Draft("two", "y", null)),
-                new Send(alice, open, new Draft("one again", "x", null)),
-                new Send(alice, nowhere, new Draft("lost", null, null)),
-                new Send(bob, bobs, new Draft("his", null, null))));
+        List<SendBatch.Outcome> outcomes = batch.store(
+                List.of(
+                        new Send(alice, open, new Draft("one", "x", null)),
+                        new Send(alice, secret, new Draft("secret", null, null)),
+                        new Send(alice, bobs, new Draft("outsider", null, null)),
+                        new Send(alice, open, new Draft("two", "y", null)),
+                        new Send(alice, open, new Draft("one again", "x", null)),
+                        new Send(alice, nowhere, new Draft("lost", null, null)),
+                        new Send(bob, bobs, new Draft("his", null, null))),
+                false);
 
         assertEquals(7, outcomes.size());
         Posted one = outcomes.get(0).posted();
@@ -123,7 +126,7 @@ class SendPathIT {
                 List.of(2L, "two", false),
                 List.of(two.message().seq(), two.message().content(), two.duplicate()));
         Posted again = outcomes.get(4).posted();
-        assertTrue(again.duplicate(), "the same client_id in one batch is a repeat");
+        assertTrue(again.duplicate(), "the same client_id in one batch is a repeat, without the look-up too");
         assertEquals(one.message(), again.message(), "and answers with the first message, unchanged");
         assertEquals("room_not_found", outcomes.get(5).refusal().code());
         assertEquals(1, outcomes.get(6).posted().message().seq(), "seq is per room");
@@ -142,10 +145,12 @@ class SendPathIT {
 
         long other = rooms.create(alice, "batch 2", null, Visibility.PUBLIC).id();
         memberships.join(bob, open);
-        List<SendBatch.Outcome> laterOutcomes = batch.store(List.of(
-                new Send(alice, open, new Draft("one later", "x", null)),
-                new Send(alice, other, new Draft("x elsewhere", "x", null)),
-                new Send(bob, open, new Draft("his x", "x", null))));
+        List<SendBatch.Outcome> laterOutcomes = batch.store(
+                List.of(
+                        new Send(alice, open, new Draft("one later", "x", null)),
+                        new Send(alice, other, new Draft("x elsewhere", "x", null)),
+                        new Send(bob, open, new Draft("his x", "x", null))),
+                true);
         Posted later = laterOutcomes.get(0).posted();
         assertTrue(later.duplicate(), "a client_id stored by an earlier batch is a repeat too");
         assertEquals(
@@ -171,5 +176,37 @@ class SendPathIT {
                 List.of("one", "two", "his x"),
                 recorder.seen(open).stream().map(e -> e.message().content()).toList(),
                 "a repeat fires nothing");
+    }
+
+    @Test
+    void withoutTheLookUpARepeatOfAStoredMessageRollsItsBatchBackWhole() {
+        User alice = accounts.register("rb_" + UUID.randomUUID().toString().substring(0, 8), null, null);
+        long room = rooms.create(alice, "repeat", null, Visibility.PUBLIC).id();
+        Posted first = batch.store(List.of(new Send(alice, room, new Draft("first", "k", null))), false)
+                .get(0)
+                .posted();
+
+        List<Send> sends = List.of(
+                new Send(alice, room, new Draft("new", null, null)),
+                new Send(alice, room, new Draft("first again", "k", null)));
+        assertThrows(RuntimeException.class, () -> batch.store(sends, false), "the idempotency index refuses it");
+        assertEquals(
+                List.of("first"),
+                history.page(alice, room, null, null, 50).messages().stream()
+                        .map(m -> m.content())
+                        .toList(),
+                "nothing of the batch was stored");
+        assertEquals(List.of(new MessagePosted(first.message())), recorder.seen(room), "and nothing fired");
+
+        List<SendBatch.Outcome> again = batch.store(sends, true);
+        assertEquals(
+                List.of(2L, "new", false),
+                List.of(
+                        again.get(0).posted().message().seq(),
+                        again.get(0).posted().message().content(),
+                        again.get(0).posted().duplicate()),
+                "stored again with the look-up: the rolled-back seq is taken, no gap");
+        assertEquals(first.message(), again.get(1).posted().message());
+        assertTrue(again.get(1).posted().duplicate(), "and the repeat answers with the first message");
     }
 }

@@ -35,11 +35,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ({@code parley.send.committers}), each with its own line and a share of the rooms: one room's
  * sends always go through the same committer, in the order they came, and batches of different
  * rooms overlap in the database.
+ * <p>
+ * Batches leave out the look-up of earlier client_ids ({@link SendBatch}): a repeat then fails its
+ * batch, which is stored again at once with the look-up. Repeats come in bursts, when clients
+ * resend after a reconnect, so after one the committer looks first for a while.
  */
 @ApplicationScoped
 public class GroupCommit {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+
+    /** How long a committer looks up client_ids first after a batch failed without the look-up. */
+    static final long SEEK_REPEATS_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @Resource
     ManagedThreadFactory threads;
@@ -66,7 +73,13 @@ public class GroupCommit {
     /** One committer: its line of sends, and the thread that stores them a batch at a time. */
     private final class Committer {
         final BlockingQueue<Waiting> queue = new LinkedBlockingQueue<>();
-        final Thread thread = threads.newThread(() -> commitWhileRunning(queue));
+        final Thread thread = threads.newThread(() -> commitWhileRunning(this));
+        // read and written by the committer's own thread only
+        long seekRepeatsUntil = System.nanoTime();
+
+        boolean seeksRepeats() {
+            return System.nanoTime() - seekRepeatsUntil < 0;
+        }
     }
 
     @PostConstruct
@@ -140,7 +153,8 @@ public class GroupCommit {
         return waiting;
     }
 
-    private void commitWhileRunning(BlockingQueue<Waiting> queue) {
+    private void commitWhileRunning(Committer committer) {
+        BlockingQueue<Waiting> queue = committer.queue;
         List<Waiting> batch = new ArrayList<>(maxBatch);
         while (!stopping) {
             try {
@@ -154,7 +168,7 @@ public class GroupCommit {
             }
             queue.drainTo(batch, maxBatch - 1);
             try {
-                commit(batch);
+                commit(committer, batch);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.SEVERE, "a batch of sends failed", e);
                 // no sender waits for ever; those already answered keep their answer
@@ -165,10 +179,15 @@ public class GroupCommit {
         refuseWaiting(queue);
     }
 
-    private void commit(List<Waiting> batch) {
+    private void commit(Committer committer, List<Waiting> batch) {
+        List<SendBatch.Send> sends = batch.stream().map(Waiting::send).toList();
         List<SendBatch.Outcome> outcomes;
         try {
-            outcomes = batches.store(batch.stream().map(Waiting::send).toList());
+            if (committer.seeksRepeats()) {
+                outcomes = batches.store(sends, true);
+            } else {
+                outcomes = storeOrSeekRepeats(committer, sends);
+            }
         } catch (RuntimeException failed) {
             // the cause's class only: a database error's text may quote the statement's parameters
             LOG.warning(() -> "a batch of " + batch.size() + " sends rolled back (" + rootCause(failed)
@@ -181,9 +200,21 @@ public class GroupCommit {
         }
     }
 
+    private List<SendBatch.Outcome> storeOrSeekRepeats(Committer committer, List<SendBatch.Send> sends) {
+        try {
+            return batches.store(sends, false);
+        } catch (RuntimeException failed) {
+            // most likely a send repeated a stored message; nothing of the batch was stored
+            LOG.fine(() -> "a batch rolled back without the client_id look-up (" + rootCause(failed)
+                    + "); stored again with it");
+            committer.seekRepeatsUntil = System.nanoTime() + SEEK_REPEATS_NANOS;
+            return batches.store(sends, true);
+        }
+    }
+
     private void commitAlone(Waiting waiting) {
         try {
-            answer(waiting, batches.store(List.of(waiting.send())).get(0));
+            answer(waiting, batches.store(List.of(waiting.send()), true).get(0));
         } catch (RuntimeException e) {
             waiting.outcome().completeExceptionally(e);
         }
