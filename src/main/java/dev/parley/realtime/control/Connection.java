@@ -16,7 +16,12 @@ import java.util.concurrent.ScheduledFuture;
 public class Connection {
 
     /** The outbox bounds, and where the outbox counts deliveries, drops and overflows. */
-    public record Limits(int maxFrames, long maxBytes, Meters meters) {}
+    public record Limits(int maxFrames, long maxBytes, Meters meters, Meters.Delivered delivered) {
+
+        public Limits(int maxFrames, long maxBytes, Meters meters) {
+            this(maxFrames, maxBytes, meters, meters.delivered());
+        }
+    }
 
     private final String id;
     private final Transport transport;

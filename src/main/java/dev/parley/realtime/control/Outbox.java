@@ -230,8 +230,7 @@ final class Outbox {
     // a live message frame is out: one delivery, and how long it took since its commit
     private void delivered(EncodedFrame frame) {
         if (frame.committedNanos() != 0) {
-            limits.meters().add(Meters.Count.DELIVERIES);
-            limits.meters().commitToWrite().record(System.nanoTime() - frame.committedNanos());
+            limits.delivered().record(System.nanoTime() - frame.committedNanos());
         }
     }
 
