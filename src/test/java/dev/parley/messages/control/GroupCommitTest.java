@@ -166,7 +166,12 @@ class GroupCommitTest {
                 List.of(false, false, true, true),
                 seeks,
                 "no look-up until a batch failed; then at once and for the batches after it");
-        assertEquals(List.of(), alone, "the batch was not split");
+        assertEquals(
+                List.of("first", "again", "again", "later"),
+                batches.stream()
+                        .flatMap(b -> b.stream().map(s -> s.draft().content()))
+                        .toList(),
+                "the failed batch was tried once more, whole, and nothing else twice");
     }
 
     @Test
