@@ -93,10 +93,12 @@ class GroupCommitTest {
 
         Future<Posted> held = senders.submit(() -> commit.post(null, 2, new Draft("2:first", null, null)));
         assertTrue(roomTwoHeld.await(10, TimeUnit.SECONDS), "room 2's batch is in the database");
-        List<Future<Posted>> roomTwo = List.of(
-                senders.submit(() -> commit.post(null, 4, new Draft("4:second", null, null))),
-                senders.submit(() -> commit.post(null, 2, new Draft("2:third", null, null))));
+        // one at a time: two senders on two threads may reach the line in either order
+        Future<Posted> second = senders.submit(() -> commit.post(null, 4, new Draft("4:second", null, null)));
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> commit.waiting() == 1);
+        Future<Posted> third = senders.submit(() -> commit.post(null, 2, new Draft("2:third", null, null)));
         Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> commit.waiting() == 2);
+        List<Future<Posted>> roomTwo = List.of(second, third);
         assertEquals(
                 "1:other",
                 senders.submit(() -> commit.post(null, 1, new Draft("1:other", null, null)))
