@@ -17,7 +17,9 @@ import dev.parley.support.RestCalls;
 import dev.parley.support.TestKeys;
 import dev.parley.support.Users.User;
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -316,6 +318,25 @@ class ChatIT {
 
         // the control: the same forgery, still valid, is let in, so the refusals are about expiry
         opened(ChatClient.to(api, path).bearer(TestKeys.forgedToken(alice, 600)).open(), alice, true, room);
+    }
+
+    /** The refusal is the filter's own problem+json, with no error page dispatched for it. */
+    @Test
+    void aRefusedHandshakeIsAnsweredWithAProblem() {
+        Api.Reply anonymous = api.send(
+                HttpRequest.newBuilder(URI.create(api.base() + "/ws/chat")).GET());
+        assertEquals(401, anonymous.status(), anonymous::toString);
+        assertEquals("application/problem+json", anonymous.contentType(), anonymous::toString);
+        assertEquals(401, anonymous.json().getInt("status"), anonymous::toString);
+        assertEquals("Bearer", anonymous.header("WWW-Authenticate").orElse(""));
+
+        Api.Reply foreign = api.send(HttpRequest.newBuilder(URI.create(api.base() + "/ws/chat/" + room(alice)))
+                .header("Authorization", "Bearer " + alice.token())
+                .header("Origin", "http://evil.example")
+                .GET());
+        assertEquals(403, foreign.status(), foreign::toString);
+        assertEquals("application/problem+json", foreign.contentType(), foreign::toString);
+        assertEquals("Forbidden", foreign.json().getString("title"), foreign::toString);
     }
 
     @Test

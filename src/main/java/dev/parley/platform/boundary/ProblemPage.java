@@ -19,7 +19,16 @@ public class ProblemPage extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer number ? number : 404;
+        answer(response, code instanceof Integer number ? number : 404);
+    }
+
+    /**
+     * Writes the problem itself. A filter that refuses a request calls this rather than
+     * sendError: the error dispatch asks the connection for its host, and on Payara a handshake
+     * whose client has already gone then fails inside the container and leaves the pooled
+     * response half used for the next request.
+     */
+    public static void answer(HttpServletResponse response, int status) throws IOException {
         String title = switch (status) {
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";

@@ -2,6 +2,7 @@ package dev.parley.realtime.boundary;
 
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
+import dev.parley.platform.boundary.ProblemPage;
 import dev.parley.realtime.control.Admission;
 import dev.parley.realtime.control.ConnectionCap;
 import dev.parley.realtime.control.OriginPolicy;
@@ -42,17 +43,17 @@ public class HandshakeFilter extends HttpFilter {
             throws IOException, ServletException {
         String ownOrigin = request.getScheme() + "://" + request.getHeader("Host");
         if (!origins.allows(request.getHeader("Origin"), ownOrigin)) {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+            ProblemPage.answer(response, HttpServletResponse.SC_FORBIDDEN);
             return;
         }
         Optional<Identity> identity = Optional.ofNullable(token(request)).flatMap(tokens::verify);
         if (identity.isEmpty()) {
-            response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+            ProblemPage.answer(response, HttpServletResponse.SC_UNAUTHORIZED);
             return;
         }
         Optional<ConnectionCap.Slot> slot = cap.take(identity.get().username());
         if (slot.isEmpty()) {
-            response.sendError(429);
+            ProblemPage.answer(response, 429);
             return;
         }
         boolean upgraded = false;
