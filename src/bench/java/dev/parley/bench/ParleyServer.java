@@ -191,6 +191,10 @@ final class ParleyServer implements AutoCloseable {
                 "--postbootcommandfile",
                 settings.basedir
                         .resolve("server-config/payara-micro/" + settings.db + ".asadmin")
+                        .toString(),
+                "--logproperties",
+                settings.basedir
+                        .resolve("server-config/payara-micro/logging.properties")
                         .toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
