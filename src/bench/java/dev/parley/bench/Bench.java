@@ -59,7 +59,8 @@ public final class Bench {
             checkServerFiles(settings, server);
             heading = heading(settings, server);
             try (Setup setup = new Setup(server.base());
-                    SocketClient client = new SocketClient(settings.threads, ports(server), settings.connectTimeout)) {
+                    SocketClient client = new SocketClient(
+                            settings.threads, ports(server), settings.connectTimeout, settings.tokenInQuery)) {
                 long t0 = System.nanoTime();
                 List<Setup.User> users = setup.users(settings.users);
                 Rig.log(String.format(

@@ -39,6 +39,9 @@ final class Settings {
     final int threads;
     final int connectConcurrency;
     final Duration connectTimeout;
+    /** Where sockets carry their token: the Authorization header, or the query as a browser must. */
+    final boolean tokenInQuery;
+
     final Duration drain;
     final Duration bootTimeout;
     final String pgHost;
@@ -113,6 +116,11 @@ final class Settings {
         threads = (int) integer("threads", 1);
         connectConcurrency = (int) integer("connect-concurrency", 100);
         connectTimeout = seconds("connect-timeout", 30);
+        tokenInQuery = switch (text("token", "header")) {
+            case "header" -> false;
+            case "query" -> true;
+            default -> throw new IllegalArgumentException("bench.token must be header or query");
+        };
         drain = seconds("drain", 30);
         bootTimeout = seconds("boot-timeout", 240);
         pgHost = text("pg.host", "127.0.0.1");

@@ -46,8 +46,10 @@ final class SocketClient implements AutoCloseable {
     private final int[] ports;
 
     private final Duration timeout;
+    private final boolean tokenInQuery;
 
-    SocketClient(int threads, int[] ports, Duration timeout) {
+    SocketClient(int threads, int[] ports, Duration timeout, boolean tokenInQuery) {
+        this.tokenInQuery = tokenInQuery;
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         this.ports = ports.clone();
         this.timeout = timeout;
@@ -81,7 +83,7 @@ final class SocketClient implements AutoCloseable {
 
     /**
      * Starts a handshake with {@code path} (e.g. /ws/chat/8) as the token's user, with an Origin
-     * and a Bearer header; the socket is ready when a frame of {@code readyType} arrives.
+     * and the token in a Bearer header (or in the query, as a browser sends it); the socket is ready when a frame of {@code readyType} arrives.
      */
     WsSocket open(String path, String token, InetAddress local, Frames.Type readyType, FrameListener listener) {
         return open(0, path, token, local, readyType, listener, 0);
@@ -102,10 +104,16 @@ final class SocketClient implements AutoCloseable {
         int port = ports[node];
         // the browser origin the handshake filter allows (http://localhost:*)
         String origin = "http://localhost:" + port;
-        HttpHeaders headers =
-                new DefaultHttpHeaders().set("Authorization", "Bearer " + token).set("Origin", origin);
+        HttpHeaders headers = new DefaultHttpHeaders().set("Origin", origin);
+        String target = "ws://127.0.0.1:" + port + path;
+        if (tokenInQuery) {
+            // tokens are base64url and dots: nothing to escape
+            target += (path.contains("?") ? "&" : "?") + "token=" + token;
+        } else {
+            headers.set("Authorization", "Bearer " + token);
+        }
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
-                URI.create("ws://127.0.0.1:" + port + path), WebSocketVersion.V13, null, false, headers, 1 << 20);
+                URI.create(target), WebSocketVersion.V13, null, false, headers, 1 << 20);
         WsSocket socket = new WsSocket(handshaker, readyType, listener);
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
