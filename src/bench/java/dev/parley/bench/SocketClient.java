@@ -83,7 +83,8 @@ final class SocketClient implements AutoCloseable {
 
     /**
      * Starts a handshake with {@code path} (e.g. /ws/chat/8) as the token's user, with an Origin
-     * and the token in a Bearer header (or in the query, as a browser sends it); the socket is ready when a frame of {@code readyType} arrives.
+     * and the token in a Bearer header (or in the query, as a browser sends it); the socket is
+     * ready when a frame of {@code readyType} arrives.
      */
     WsSocket open(String path, String token, InetAddress local, Frames.Type readyType, FrameListener listener) {
         return open(0, path, token, local, readyType, listener, 0);

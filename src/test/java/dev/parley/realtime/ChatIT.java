@@ -320,7 +320,7 @@ class ChatIT {
         opened(ChatClient.to(api, path).bearer(TestKeys.forgedToken(alice, 600)).open(), alice, true, room);
     }
 
-    /** The refusal is the filter's own problem+json, with no error page dispatched for it. */
+    /** A refused handshake is answered like any REST refusal: problem+json with its status. */
     @Test
     void aRefusedHandshakeIsAnsweredWithAProblem() {
         Api.Reply anonymous = api.send(

@@ -24,9 +24,9 @@ public class ProblemPage extends HttpServlet {
 
     /**
      * Writes the problem itself. A filter that refuses a request calls this rather than
-     * sendError: the error dispatch asks the connection for its host, and on Payara a handshake
-     * whose client has already gone then fails inside the container and leaves the pooled
-     * response half used for the next request.
+     * sendError: on Payara the error page's dispatch logs a WARNING with a stack trace for every
+     * client that has already gone, so a flood of dropped handshakes filled the log and starved
+     * the node (docs/performance.md, "Refusals under a flood").
      */
     public static void answer(HttpServletResponse response, int status) throws IOException {
         String title = switch (status) {
