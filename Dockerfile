@@ -13,4 +13,4 @@ ENV PARLEY_DB=h2 \
 VOLUME /opt/payara/data
 EXPOSE 8080
 
-ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=75 -Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl -Dparley.data.dir=\"$PARLEY_DATA_DIR\" $JVM_ARGS -jar /opt/payara/payara-micro.jar --nohazelcast --minhttpthreads 16 --maxhttpthreads 64 --contextroot / --addlibs /opt/payara/libs/postgresql.jar --postbootcommandfile /opt/payara/server-config/payara-micro/$PARLEY_DB.asadmin --logproperties /opt/payara/server-config/payara-micro/logging.properties --deploy /opt/payara/parley.war"]
+ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=75 -Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl -Dparley.data.dir=\"$PARLEY_DATA_DIR\" $JVM_ARGS -jar /opt/payara/payara-micro.jar --nohazelcast --minhttpthreads 16 --maxhttpthreads 64 --contextroot / --addlibs /opt/payara/libs/postgresql.jar --prebootcommandfile /opt/payara/server-config/payara-micro/preboot.asadmin --postbootcommandfile /opt/payara/server-config/payara-micro/$PARLEY_DB.asadmin --logproperties /opt/payara/server-config/payara-micro/logging.properties --deploy /opt/payara/parley.war"]

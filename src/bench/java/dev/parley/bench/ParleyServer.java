@@ -188,6 +188,10 @@ final class ParleyServer implements AutoCloseable {
                 war.toString(),
                 "--rootdir",
                 data.resolve("micro").toString(),
+                "--prebootcommandfile",
+                settings.basedir
+                        .resolve("server-config/payara-micro/preboot.asadmin")
+                        .toString(),
                 "--postbootcommandfile",
                 settings.basedir
                         .resolve("server-config/payara-micro/" + settings.db + ".asadmin")

@@ -60,6 +60,8 @@ public final class ClusterNodes {
                 "16",
                 "--maxhttpthreads",
                 "64",
+                "--prebootcommandfile",
+                config.resolve("payara-micro/preboot.asadmin").toString(),
                 "--postbootcommandfile",
                 config.resolve("payara-micro/postgres.asadmin").toString(),
                 "--addlibs",
