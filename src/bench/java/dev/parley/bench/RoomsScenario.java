@@ -111,6 +111,16 @@ final class RoomsScenario {
                     })
                     .begin();
 
+            DatabaseStall stall = null;
+            if (!s.roomsStall.isZero()) {
+                if (!s.db.equals("postgres") || s.external()) {
+                    throw new IllegalArgumentException(
+                            "bench.rooms.stall needs the bench's own server on PostgreSQL (bench.db=postgres, no bench.url)");
+                }
+                stall = new DatabaseStall(s, s.roomsStall);
+                // three seconds into the window, so it shows the node before and during the stall
+                stall.startAt(window.start() + 3_000_000_000L);
+            }
             BenchClock.sleepUntil(window.start());
             Instant from = Instant.now();
             Usage usage = Usage.begin(rig.server);
@@ -119,6 +129,9 @@ final class RoomsScenario {
             long rss = rig.server.rssKb();
             rig.profiled("rooms", from, Instant.now());
             publisher.join(5_000_000_000L);
+            if (stall != null) {
+                stall.join();
+            }
 
             long drainStart = BenchClock.now();
             long deadline = System.nanoTime() + s.drain.toNanos();

@@ -71,6 +71,7 @@ final class Settings {
     final double restShare;
     final int restConnections;
     final int restBacklog;
+    final Duration roomsStall;
 
     final int slowSubscribers;
     final double slowRate;
@@ -150,6 +151,7 @@ final class Settings {
         restShare = decimal("rooms.rest-share", 0.5);
         restConnections = (int) integer("rooms.rest-connections", 32);
         restBacklog = (int) integer("rooms.rest-backlog", 20_000);
+        roomsStall = seconds("rooms.stall", 0);
 
         slowSubscribers = (int) integer("slow.subscribers", 20);
         slowRate = decimal("slow.rate", 200);
