@@ -45,9 +45,7 @@ final class DatabaseStall {
     }
 
     private void hold() {
-        String url = "jdbc:postgresql://" + settings.pgHost + ":" + settings.pgPort + "/" + settings.pgDatabase
-                + "?connectTimeout=5";
-        try (Connection db = DriverManager.getConnection(url, settings.pgUser, "");
+        try (Connection db = DriverManager.getConnection(settings.pgUrl(settings.pgDatabase), settings.pgUser, "");
                 Statement statement = db.createStatement()) {
             db.setAutoCommit(false);
             statement.execute("lock table rooms in access exclusive mode");

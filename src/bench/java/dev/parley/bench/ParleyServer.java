@@ -502,8 +502,7 @@ final class ParleyServer implements AutoCloseable {
         if (!settings.pgHost.equals("127.0.0.1") && !settings.pgHost.equals("localhost")) {
             throw new IllegalArgumentException("bench.pg.host must be on this machine, not " + settings.pgHost);
         }
-        String url = "jdbc:postgresql://" + settings.pgHost + ":" + settings.pgPort + "/postgres?connectTimeout=5";
-        try (Connection admin = DriverManager.getConnection(url, settings.pgUser, "")) {
+        try (Connection admin = DriverManager.getConnection(settings.pgUrl("postgres"), settings.pgUser, "")) {
             admin.createStatement().execute("drop database if exists " + settings.pgDatabase + " with (force)");
             admin.createStatement().execute("create database " + settings.pgDatabase);
         } catch (SQLException e) {

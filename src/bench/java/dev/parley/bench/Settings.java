@@ -200,6 +200,11 @@ final class Settings {
         return !url.isEmpty();
     }
 
+    /** The JDBC URL of {@code database} on the bench's PostgreSQL. */
+    String pgUrl(String database) {
+        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database + "?connectTimeout=5";
+    }
+
     /** The most sockets any chosen scenario holds at once, for the file limit checks. */
     int peakSockets() {
         int peak = 0;

@@ -26,7 +26,8 @@ public class ProblemPage extends HttpServlet {
      * Writes the problem itself. A filter that refuses a request calls this rather than
      * sendError: on Payara the error page's dispatch logs a WARNING with a stack trace for every
      * client that has already gone, so a flood of dropped handshakes filled the log and starved
-     * the node (docs/performance.md, "Refusals under a flood").
+     * the node (docs/performance.md, "Handshakes: the browser's path, three servers, and
+     * refusals under a flood").
      */
     public static void answer(HttpServletResponse response, int status) throws IOException {
         String title = switch (status) {
