@@ -53,7 +53,8 @@ class MetricsIT {
             "parley_delivery_latency_seconds_count",
             "parley_delivery_latency_seconds_sum",
             "parley_delivery_latency_seconds_max",
-            "parley_outbox_depth_max");
+            "parley_outbox_depth_max",
+            "parley_delivery_lag_milliseconds");
 
     /** Frames that may come between the ones a step waits for. */
     static final String[] SKIP = {"connected", "subscribed", "presence", "typing", "ping", "read"};
@@ -152,6 +153,8 @@ class MetricsIT {
                     && delta(afterResume, now, "parley_ratelimited_requests_total") == requests;
         });
         assertFalse(sum(metrics.application(), "parley_outbox_depth_max", s -> true) < 0, "a depth is never negative");
+        double lag = sum(metrics.application(), "parley_delivery_lag_milliseconds", s -> true);
+        assertTrue(lag >= 0 && lag < 2_000, "delivery keeps up with this traffic: " + lag + " ms behind");
     }
 
     private ChatClient open(long room, User user, String query) {

@@ -3,6 +3,7 @@ package dev.parley.messages.control;
 import dev.parley.accounts.entity.User;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.Posted;
+import dev.parley.platform.control.DeliveryLag;
 import dev.parley.platform.control.Refusal;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -56,6 +57,9 @@ public class GroupCommit {
 
     @Inject
     SendBatch batches;
+
+    @Inject
+    DeliveryLag deliveryLag;
 
     @Inject
     @ConfigProperty(name = "parley.send.batch", defaultValue = "32")
@@ -166,6 +170,8 @@ public class GroupCommit {
             } catch (InterruptedException e) {
                 break;
             }
+            // between transactions, holding no lock: the sends behind wait in the line of sends
+            deliveryLag.awaitCaughtUp(() -> stopping);
             queue.drainTo(batch, maxBatch - 1);
             try {
                 commit(committer, batch);

@@ -44,7 +44,11 @@ public class Meters {
         WS_ROOM("parley.connections.open", "ws_room", Level.BY_TRANSPORT),
         WS_CHAT("parley.connections.open", "ws_chat", Level.BY_TRANSPORT),
         SSE("parley.connections.open", "sse", Level.BY_TRANSPORT),
-        OUTBOX_MAX("parley.outbox.depth.max", null, "the most frames queued for any one connection now");
+        OUTBOX_MAX("parley.outbox.depth.max", null, "the most frames queued for any one connection now"),
+        DELIVERY_LAG(
+                "parley.delivery.lag.milliseconds",
+                null,
+                "how long the oldest committed event waiting for its delivery thread has waited");
 
         // one metric, one description: the registry refuses a second for the same name
         private static final String BY_TRANSPORT =

@@ -1,10 +1,12 @@
 package dev.parley.realtime.control;
 
+import dev.parley.platform.control.Meters;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -37,6 +39,9 @@ public class DeliveryThreads {
     @Resource
     ManagedThreadFactory threads;
 
+    @Inject
+    Meters meters;
+
     private Lane[] lanes;
     private ExecutorService closer;
     private ExecutorService housekeeper;
@@ -53,6 +58,8 @@ public class DeliveryThreads {
         timer = new ScheduledThreadPoolExecutor(1, threads);
         // cancelled watches (a renewed token, a closed connection) leave the queue at once
         timer.setRemoveOnCancelPolicy(true);
+        // the committers wait while it is past parley.delivery.max-lag (DeliveryLag)
+        meters.measure(Meters.Level.DELIVERY_LAG, () -> TimeUnit.NANOSECONDS.toMillis(lagNanos()));
     }
 
     @PreDestroy
@@ -70,8 +77,23 @@ public class DeliveryThreads {
      * before. Not wrapped: {@link LaneBatch#run} keeps a throwing task from the others and the lane.
      */
     public void inLane(long key, Runnable task) {
-        lanes[(int) Math.floorMod(key, (long) lanes.length)].tasks.add(task);
+        lanes[(int) Math.floorMod(key, (long) lanes.length)].tasks.add(new Queued(task, System.nanoTime()));
     }
+
+    /** How long the oldest task waiting for any lane has waited, in nanoseconds; 0 when none waits. */
+    long lagNanos() {
+        long now = System.nanoTime();
+        long lag = 0;
+        for (Lane lane : lanes) {
+            Queued oldest = lane.tasks.peek();
+            if (oldest != null) {
+                lag = Math.max(lag, now - oldest.at());
+            }
+        }
+        return lag;
+    }
+
+    private record Queued(Runnable task, long at) {}
 
     /**
      * One thread taking the tasks handed to it in order; those already waiting when it looks
@@ -81,7 +103,7 @@ public class DeliveryThreads {
 
         private static final int MAX_BATCH = 64;
 
-        final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+        final BlockingQueue<Queued> tasks = new LinkedBlockingQueue<>();
         private final Thread thread;
 
         Lane(ThreadFactory threads) {
@@ -91,14 +113,19 @@ public class DeliveryThreads {
 
         @Override
         public void run() {
+            List<Queued> waiting = new ArrayList<>(MAX_BATCH);
             List<Runnable> batch = new ArrayList<>(MAX_BATCH);
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    batch.add(tasks.take());
+                    waiting.add(tasks.take());
                 } catch (InterruptedException e) {
                     return;
                 }
-                tasks.drainTo(batch, MAX_BATCH - 1);
+                tasks.drainTo(waiting, MAX_BATCH - 1);
+                for (Queued queued : waiting) {
+                    batch.add(queued.task());
+                }
+                waiting.clear();
                 LaneBatch.run(batch);
                 batch.clear();
             }

@@ -8,19 +8,22 @@ import dev.parley.accounts.entity.User;
 import dev.parley.messages.entity.ChatMessage;
 import dev.parley.messages.entity.Draft;
 import dev.parley.messages.entity.Posted;
+import dev.parley.platform.control.DeliveryLag;
+import dev.parley.platform.control.Meters;
 import dev.parley.platform.control.Refusal;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import dev.parley.support.DaemonThreads;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +35,14 @@ class GroupCommitTest {
     private final List<List<SendBatch.Send>> batches = new CopyOnWriteArrayList<>();
     private final List<String> alone = new CopyOnWriteArrayList<>();
     private final ExecutorService senders = Executors.newFixedThreadPool(8);
+    private final AtomicLong lagMillis = new AtomicLong();
+    private final Meters meters = new Meters();
+    private final DeliveryLag deliveryLag = new DeliveryLag(Duration.ofSeconds(2), meters);
     private GroupCommit commit;
+
+    GroupCommitTest() {
+        meters.measure(Meters.Level.DELIVERY_LAG, lagMillis::get);
+    }
 
     @AfterEach
     void stop() {
@@ -195,6 +205,23 @@ class GroupCommitTest {
         List<SendBatch.Outcome> apply(List<SendBatch.Send> sends, boolean seekRepeats);
     }
 
+    @Test
+    void noBatchIsStoredWhileLiveDeliveryIsBehindAndTheSendGoesOnWhenItCatchesUp() throws Exception {
+        lagMillis.set(3_000);
+        commit = committer(sends ->
+                sends.stream().map(s -> new SendBatch.Outcome(posted(s), null)).toList());
+        CompletableFuture<Posted> sent = commit.submit(null, 1, new Draft("while behind", null, null));
+        Awaitility.await()
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> batches.isEmpty() && !sent.isDone());
+
+        lagMillis.set(1_900);
+
+        assertEquals("while behind", sent.get(5, TimeUnit.SECONDS).message().content());
+        assertEquals(1, batches.size());
+    }
+
     private GroupCommit committer(Function<List<SendBatch.Send>, List<SendBatch.Outcome>> store) {
         return committer(1, (sends, seekRepeats) -> store.apply(sends));
     }
@@ -211,7 +238,8 @@ class GroupCommitTest {
         GroupCommit committer = new GroupCommit();
         committer.maxBatch = 32;
         committer.committerCount = committers;
-        committer.threads = new Threads();
+        committer.threads = new DaemonThreads("committer");
+        committer.deliveryLag = deliveryLag;
         committer.batches = new SendBatch() {
             @Override
             public List<Outcome> store(List<Send> sends, boolean seekRepeats) {
@@ -254,20 +282,6 @@ class GroupCommitTest {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static final class Threads implements ManagedThreadFactory {
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "committer");
-            thread.setDaemon(true);
-            return thread;
-        }
-
-        @Override
-        public ForkJoinWorkerThread newThread(ForkJoinPool pool) {
-            throw new UnsupportedOperationException();
         }
     }
 }
