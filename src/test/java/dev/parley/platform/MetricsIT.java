@@ -153,8 +153,10 @@ class MetricsIT {
                     && delta(afterResume, now, "parley_ratelimited_requests_total") == requests;
         });
         assertFalse(sum(metrics.application(), "parley_outbox_depth_max", s -> true) < 0, "a depth is never negative");
-        double lag = sum(metrics.application(), "parley_delivery_lag_milliseconds", s -> true);
-        assertTrue(lag >= 0 && lag < 2_000, "delivery keeps up with this traffic: " + lag + " ms behind");
+        // the traffic is over: once the lanes have run what it queued, nothing waits and the lag reads 0
+        await("delivery lag back to 0")
+                .atMost(WAIT)
+                .until(() -> sum(metrics.application(), "parley_delivery_lag_milliseconds", s -> true) == 0);
     }
 
     private ChatClient open(long room, User user, String query) {

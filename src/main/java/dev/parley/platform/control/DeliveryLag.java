@@ -13,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * How late live delivery is: the age of the oldest committed event still waiting for its delivery
  * thread. Committing new sends while delivery is seconds behind only lengthens the line of events
  * nobody has seen yet: a node short of CPU (a cold JIT, a long GC pause, more load than it can
- * carry) queued a minute of deliveries in memory and delivered every message a minute late. So
+ * carry) queued 18–50 s of deliveries in memory and delivered every message that late. So
  * the committers wait ({@link #awaitCaughtUp}) while the lag is past {@code parley.delivery.max-lag};
  * the sends behind them wait in the line of sends and, past its bounds, are refused {@code busy},
  * which the sender can see and retry, instead of being delivered late without a word.
