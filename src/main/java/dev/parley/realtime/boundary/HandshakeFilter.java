@@ -91,5 +91,16 @@ public class HandshakeFilter extends HttpFilter {
         public String getRemoteUser() {
             return admission.getName();
         }
+
+        /**
+         * Tyrus on Payara records the server's name for every handshake through this, and the
+         * container answers it by resolving the local address back to a host name: a reverse DNS
+         * look-up, not cached, on a request thread, once per socket. Nothing reads that name; the
+         * address serves the same purpose.
+         */
+        @Override
+        public String getLocalName() {
+            return getLocalAddr();
+        }
     }
 }
