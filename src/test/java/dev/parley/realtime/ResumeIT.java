@@ -20,6 +20,7 @@ import dev.parley.support.SubscribeStyle;
 import dev.parley.support.Subscribed;
 import dev.parley.support.Users;
 import dev.parley.support.Users.User;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.time.Duration;
@@ -210,6 +211,41 @@ class ResumeIT {
         Subscribed.read(client, room);
         JsonObject live = Posting.post(api, carol, room, "resume m6", "m6").message();
         RestCalls.assertSameMessage(live, client.next("message", WAIT, "presence"));
+        assertNoMessages(client);
+    }
+
+    @Test
+    void aSubscribeFrameWhoseSinceIsNotASeqIsRefusedAndAGoodOneThenResumes() {
+        User dave = Users.create(api, "bad-since");
+        long room = RestCalls.createRoom(api, dave, "{\"name\":\"Bad since\"}", List.of());
+        List<JsonObject> posted = postNumbered(dave, room, 1, 5);
+        ChatClient client =
+                track(ChatClient.to(api, "/ws/chat").bearer(dave.token()).open());
+        client.next("connected");
+        // a client that sends its seq as a string must hear that its resume did not happen, not
+        // get a live-only subscription that silently skips what it missed
+        for (Object since : List.of("2", -1L, Json.createValue(2.5), true, Json.createValue(1L << 62))) {
+            client.send(ChatClient.frame("type", "subscribe", "room_id", room, "since", since, "ref", "s"));
+            JsonObject error = client.next("error", WAIT, "room_added");
+            assertEquals("invalid", error.getString("code"), error::toString);
+            assertTrue(error.getString("message").startsWith("since:"), error::toString);
+            assertEquals("s", error.getString("ref"), error::toString);
+        }
+        assertEquals(
+                List.of(),
+                client.fence().stream()
+                        .filter(frame -> !"room_added".equals(ChatClient.type(frame)))
+                        .toList(),
+                "none of them subscribed");
+
+        client.send(ChatClient.frame("type", "subscribe", "room_id", room, "since", 2L));
+        Subscribed resumed = Subscribed.read(client, room);
+        assertEquals(5, resumed.lastSeq(), resumed::toString);
+        assertEquals(3, resumed.replayed(), resumed::toString);
+        List<JsonObject> replay = nextMessages(client, 3);
+        for (int i = 0; i < replay.size(); i++) {
+            RestCalls.assertSameMessage(posted.get(2 + i), replay.get(i));
+        }
         assertNoMessages(client);
     }
 

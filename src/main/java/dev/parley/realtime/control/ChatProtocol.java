@@ -96,7 +96,10 @@ public class ChatProtocol {
                     if (frame.is("room_id", "all") && connection.isPersonal()) {
                         subscriptions.followAll(connection);
                     } else {
-                        subscriptions.follow(connection, room(connection, frame), frame.number("since", false));
+                        long room = room(connection, frame);
+                        Long since = frame.number("since", false);
+                        frame.validate();
+                        subscriptions.follow(connection, room, since);
                     }
                 }
                 case "unsubscribe" -> registry.unsubscribe(connection, room(connection, frame));
