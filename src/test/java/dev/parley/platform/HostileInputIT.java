@@ -24,7 +24,9 @@ import dev.parley.support.Users.User;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -185,6 +187,39 @@ class HostileInputIT {
             assertEquals("bad_json", error.getString("code"), error::toString);
         }
         assertEquals(List.of(), socket.fence(), "the socket is still open and answers");
+    }
+
+    // ---- bodies that are not text
+
+    @Test
+    void aBodyThatIsNotTextInItsCharsetIsRefusedNotStoredChanged() {
+        User user = RestCalls.register(api, "bytes").get(0);
+        long room = rest.publicRoom(user);
+        String path = "/rooms/" + room + "/messages";
+        byte[] notUtf8 = "{\"content\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+
+        Api.Reply malformed = api.send(api.request(path, user.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(notUtf8)));
+        assertProblem(400, malformed);
+        assertEquals("bad_json", malformed.json().getString("code"), malformed::toString);
+
+        for (String charset : List.of("bogus", "utf-9")) {
+            Api.Reply unknown = api.send(api.request(path, user.token())
+                    .header("Content-Type", "application/json; charset=" + charset)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hi\"}")));
+            assertProblem(415, unknown);
+            assertEquals("unsupported_charset", unknown.json().getString("code"), unknown::toString);
+        }
+        assertEquals(List.of(), rest.history(room, user), "nothing was stored");
+
+        // the same bytes, declared as what they are, are the message the client meant
+        Api.Reply declared = api.send(api.request(path, user.token())
+                .header("Content-Type", "application/json; charset=ISO-8859-1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(notUtf8)));
+        assertEquals(201, declared.status(), declared::toString);
+        assertEquals("caf\u00e9", declared.json().getString("content"), declared::toString);
+        assertEquals(1, rest.history(room, user).size());
     }
 
     // ---- a socket pinned to one room
