@@ -39,6 +39,9 @@ final class ParleyServer implements AutoCloseable {
             // every generator socket and sign-up comes from 127.0.0.1
             "-Dparley.ratelimit.auth.per-address.capacity=1000000",
             "-Dparley.ratelimit.auth.per-address.per-second=1000000",
+            // many rooms: a few users make and join a thousand rooms
+            "-Dparley.ratelimit.rooms.capacity=1000000",
+            "-Dparley.ratelimit.rooms.per-second=1000000",
             // tokens are fetched once per run; a long run must not outlive them
             "-Dparley.jwt.lifetime=PT12H",
             // as the run command (pom.xml): no class-path search for a JSON-P provider per token

@@ -47,6 +47,16 @@ public class RateLimits {
     @ConfigProperty(name = "parley.ratelimit.assistant.per-second", defaultValue = "0.05")
     double assistantPerSecond;
 
+    // a room made, joined or left is announced to other people's sockets, and every public room is
+    // listed to everyone: unbounded, one account could fill every user's room list
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.rooms.capacity", defaultValue = "30")
+    double roomsCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.rooms.per-second", defaultValue = "0.5")
+    double roomsPerSecond;
+
     // logins and registrations cost a deliberately slow password hash: bounded per client and per name
     @Inject
     @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "30")
@@ -72,6 +82,7 @@ public class RateLimits {
     private final Map<String, TokenBucket> assistant = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authByAddress = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authByUser = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> roomChanges = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
 
     @PostConstruct
@@ -91,6 +102,11 @@ public class RateLimits {
     /** One message; refused with 429 and the seconds to wait when over the limit. */
     public void takeMessage(String username) {
         take(messages, "messages", username.toLowerCase(Locale.ROOT), messageCapacity, messagesPerSecond);
+    }
+
+    /** One room created, joined or left, or one member added; refused with 429 over the limit. */
+    public void takeRoomChange(String username) {
+        take(roomChanges, "rooms", username.toLowerCase(Locale.ROOT), roomsCapacity, roomsPerSecond);
     }
 
     /**
@@ -135,7 +151,8 @@ public class RateLimits {
 
     private void forgetIdle() {
         long now = System.nanoTime();
-        for (Map<String, TokenBucket> buckets : List.of(messages, typing, assistant, authByAddress, authByUser)) {
+        for (Map<String, TokenBucket> buckets :
+                List.of(messages, typing, assistant, authByAddress, authByUser, roomChanges)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
     }

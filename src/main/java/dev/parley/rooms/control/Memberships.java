@@ -3,6 +3,7 @@ package dev.parley.rooms.control;
 import dev.parley.accounts.control.Accounts;
 import dev.parley.accounts.entity.User;
 import dev.parley.messages.entity.Message;
+import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
 import dev.parley.rooms.entity.MarkerMoved;
 import dev.parley.rooms.entity.Member;
@@ -42,8 +43,12 @@ public class Memberships {
     @Inject
     Event<MembershipStarted> started;
 
+    @Inject
+    RateLimits rateLimits;
+
     /** Joins a public room; history from before the join counts as read. */
     public void join(User user, long roomId) {
+        rateLimits.takeRoomChange(user.username());
         Visible visible = rooms.visible(user, roomId);
         if (!visible.isMember()) {
             em.persist(new Membership(roomId, user.id(), visible.room().lastSeq()));
@@ -54,6 +59,7 @@ public class Memberships {
 
     /** The owner adds someone; true when they were not a member yet. */
     public boolean add(User owner, long roomId, String username) {
+        rateLimits.takeRoomChange(owner.username());
         rooms.requireMember(owner, roomId);
         Room room = em.find(Room.class, roomId);
         if (room.ownerId() != owner.id()) {
@@ -73,6 +79,7 @@ public class Memberships {
 
     /** Leaves a room; an owner who leaves hands the room to the longest-standing member left. */
     public void leave(User user, long roomId) {
+        rateLimits.takeRoomChange(user.username());
         Visible visible = rooms.visible(user, roomId);
         if (!visible.isMember()) {
             return;

@@ -1,6 +1,7 @@
 package dev.parley.rooms.control;
 
 import dev.parley.accounts.entity.User;
+import dev.parley.platform.control.RateLimits;
 import dev.parley.platform.control.Refusal;
 import dev.parley.rooms.entity.DirectRoom;
 import dev.parley.rooms.entity.Membership;
@@ -16,11 +17,15 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Rooms and who may see them: a private room does not exist for those outside it. */
 @ApplicationScoped
@@ -33,7 +38,17 @@ public class Rooms {
     @Inject
     Event<MembershipStarted> started;
 
+    static final int IN_LIST_MAX = 1_000;
+
+    @Inject
+    RateLimits rateLimits;
+
+    @Inject
+    @ConfigProperty(name = "parley.rooms.max-listed", defaultValue = "500")
+    int maxListed;
+
     public Room create(User owner, String name, String topic, Visibility visibility) {
+        rateLimits.takeRoomChange(owner.username());
         Room room = new Room(name, topic, visibility, owner.id());
         em.persist(room);
         // memberships map room_id as a plain column, so the provider cannot order these inserts itself
@@ -138,10 +153,21 @@ public class Rooms {
                 memberCounts(List.of(roomId)).getOrDefault(roomId, 0L));
     }
 
+    /**
+     * Every room the user is in, and the newest public rooms they are not in, at most
+     * parley.rooms.max-listed of those: anyone may make a public room, so listing all of them
+     * would let their number decide the size of every user's answer.
+     */
     public List<RoomSummary> listedFor(User user) {
-        List<Object[]> rows = em.createNamedQuery(Room.LISTED_FOR, Object[].class)
+        List<Object[]> rows = new ArrayList<>(em.createNamedQuery(Room.JOINED_BY, Object[].class)
                 .setParameter("user", user.id())
-                .getResultList();
+                .getResultList());
+        em.createNamedQuery(Room.PUBLIC_NOT_JOINED, Room.class)
+                .setParameter("user", user.id())
+                .setMaxResults(maxListed)
+                .getResultList()
+                .forEach(room -> rows.add(new Object[] {room, null}));
+        rows.sort(Comparator.comparingLong(row -> ((Room) row[0]).id()));
         Map<Long, Long> counts =
                 memberCounts(rows.stream().map(row -> ((Room) row[0]).id()).toList());
         return rows.stream()
@@ -154,13 +180,20 @@ public class Rooms {
 
     private Map<Long, Long> memberCounts(List<Long> roomIds) {
         Map<Long, Long> counts = new HashMap<>();
-        if (!roomIds.isEmpty()) {
-            em.createNamedQuery(Membership.COUNTS, Object[].class)
-                    .setParameter("rooms", roomIds)
-                    .getResultList()
-                    .forEach(row -> counts.put((Long) row[0], (Long) row[1]));
-        }
+        inChunks(
+                roomIds,
+                chunk -> em.createNamedQuery(Membership.COUNTS, Object[].class)
+                        .setParameter("rooms", chunk)
+                        .getResultList()
+                        .forEach(row -> counts.put((Long) row[0], (Long) row[1])));
         return counts;
+    }
+
+    /** PostgreSQL's driver takes at most 65,535 parameters in a statement: a long IN list goes in parts. */
+    static <T> void inChunks(List<T> ids, Consumer<List<T>> query) {
+        for (int from = 0; from < ids.size(); from += IN_LIST_MAX) {
+            query.accept(ids.subList(from, Math.min(ids.size(), from + IN_LIST_MAX)));
+        }
     }
 
     static Refusal notFound(long roomId) {
@@ -173,10 +206,12 @@ public class Rooms {
      */
     public Map<Long, Long> lastSeqs(Collection<Long> roomIds) {
         Map<Long, Long> last = new HashMap<>();
-        em.createNamedQuery(Room.LAST_SEQS, Object[].class)
-                .setParameter("rooms", roomIds)
-                .getResultStream()
-                .forEach(row -> last.put((Long) row[0], (Long) row[1]));
+        inChunks(
+                List.copyOf(roomIds),
+                chunk -> em.createNamedQuery(Room.LAST_SEQS, Object[].class)
+                        .setParameter("rooms", chunk)
+                        .getResultStream()
+                        .forEach(row -> last.put((Long) row[0], (Long) row[1])));
         return last;
     }
 }

@@ -1,0 +1,30 @@
+package dev.parley.rooms.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class RoomsTest {
+
+    @Test
+    void aLongInListGoesInPartsThatKeepEveryIdOnceInOrder() {
+        List<Long> ids =
+                LongStream.rangeClosed(1, 2 * Rooms.IN_LIST_MAX + 500).boxed().toList();
+        List<List<Long>> parts = new ArrayList<>();
+        Rooms.inChunks(ids, part -> parts.add(List.copyOf(part)));
+        assertEquals(
+                List.of(Rooms.IN_LIST_MAX, Rooms.IN_LIST_MAX, 500),
+                parts.stream().map(List::size).toList());
+        assertEquals(ids, parts.stream().flatMap(List::stream).toList());
+    }
+
+    @Test
+    void noIdsMeansNoQuery() {
+        List<List<Long>> parts = new ArrayList<>();
+        Rooms.inChunks(List.<Long>of(), parts::add);
+        assertEquals(List.of(), parts);
+    }
+}
