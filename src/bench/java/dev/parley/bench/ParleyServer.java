@@ -42,6 +42,8 @@ final class ParleyServer implements AutoCloseable {
             // many rooms: a few users make and join a thousand rooms
             "-Dparley.ratelimit.rooms.capacity=1000000",
             "-Dparley.ratelimit.rooms.per-second=1000000",
+            "-Dparley.ratelimit.subscriptions.capacity=1000000",
+            "-Dparley.ratelimit.subscriptions.per-second=1000000",
             // tokens are fetched once per run; a long run must not outlive them
             "-Dparley.jwt.lifetime=PT12H",
             // as the run command (pom.xml): no class-path search for a JSON-P provider per token

@@ -57,6 +57,16 @@ public class RateLimits {
     @ConfigProperty(name = "parley.ratelimit.rooms.per-second", defaultValue = "0.5")
     double roomsPerSecond;
 
+    // a socket's subscribe or unsubscribe may announce its user to everyone in the room: a loop of
+    // them would make each frame a frame for every member
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.subscriptions.capacity", defaultValue = "1000")
+    double subscriptionsCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.subscriptions.per-second", defaultValue = "20")
+    double subscriptionsPerSecond;
+
     // logins and registrations cost a deliberately slow password hash: bounded per client and per name
     @Inject
     @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "30")
@@ -83,6 +93,7 @@ public class RateLimits {
     private final Map<String, TokenBucket> authByAddress = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authByUser = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> roomChanges = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> subscriptions = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
 
     @PostConstruct
@@ -102,6 +113,16 @@ public class RateLimits {
     /** One message; refused with 429 and the seconds to wait when over the limit. */
     public void takeMessage(String username) {
         take(messages, "messages", username.toLowerCase(Locale.ROOT), messageCapacity, messagesPerSecond);
+    }
+
+    /** One subscribe or unsubscribe frame, across the user's sockets; refused over the limit. */
+    public void takeSubscription(String username) {
+        take(
+                subscriptions,
+                "subscriptions",
+                username.toLowerCase(Locale.ROOT),
+                subscriptionsCapacity,
+                subscriptionsPerSecond);
     }
 
     /** One room created, joined or left, or one member added; refused with 429 over the limit. */
@@ -152,7 +173,7 @@ public class RateLimits {
     private void forgetIdle() {
         long now = System.nanoTime();
         for (Map<String, TokenBucket> buckets :
-                List.of(messages, typing, assistant, authByAddress, authByUser, roomChanges)) {
+                List.of(messages, typing, assistant, authByAddress, authByUser, roomChanges, subscriptions)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
     }

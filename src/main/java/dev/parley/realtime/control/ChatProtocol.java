@@ -94,15 +94,21 @@ public class ChatProtocol {
                 case "read" -> read(connection, frame, room(connection, frame));
                 case "subscribe" -> {
                     if (frame.is("room_id", "all") && connection.isPersonal()) {
+                        rateLimits.takeSubscription(connection.username());
                         subscriptions.followAll(connection);
                     } else {
                         long room = room(connection, frame);
                         Long since = frame.number("since", false);
                         frame.validate();
+                        rateLimits.takeSubscription(connection.username());
                         subscriptions.follow(connection, room, since);
                     }
                 }
-                case "unsubscribe" -> registry.unsubscribe(connection, room(connection, frame));
+                case "unsubscribe" -> {
+                    long room = room(connection, frame);
+                    rateLimits.takeSubscription(connection.username());
+                    registry.unsubscribe(connection, room);
+                }
                 case "auth" -> authenticate(connection, frame);
                 case "ping", "heartbeat" -> connection.send(new ServerFrame.Pong());
                 default -> throw new Refusal(400, "unknown_type", "Unknown type", "unknown frame type " + type, null);

@@ -57,6 +57,9 @@ final class RoomChannel {
     private final Map<String, ServerFrame.Online> here = new LinkedHashMap<>();
     // connections between registering and catching up: live frames wait here, with their seq (0: not a message)
     private final Map<Connection, List<Map.Entry<Long, EncodedFrame>>> catchingUp = new LinkedHashMap<>();
+    /** Subscribing again: out of `here` until caught up, but to the others it never left. */
+    private final Set<Connection> rejoining = new LinkedHashSet<>();
+
     private final TreeMap<Long, EncodedFrame> early = new TreeMap<>();
     private long delivered;
     private ScheduledFuture<?> gapTimeout;
@@ -88,6 +91,7 @@ final class RoomChannel {
         // subscribing again starts over: live frames wait until the new replay is out
         if (subscribers.remove(connection)) {
             leave(connection);
+            rejoining.add(connection);
         }
         catchingUp.putIfAbsent(connection, new ArrayList<>());
         return delivered;
@@ -101,7 +105,8 @@ final class RoomChannel {
             if (kept == null) {
                 return;
             }
-            boolean arriving = !present(connection.username());
+            // the others heard no one leave, so they hear no one arrive
+            boolean arriving = !rejoining.remove(connection) && !present(connection.username());
             boolean start = connection.offer(subscribed);
             for (EncodedFrame frame : replay) {
                 start |= connection.offer(frame);
@@ -133,11 +138,14 @@ final class RoomChannel {
         List<Connection> kick = new ArrayList<>();
         synchronized (this) {
             catchingUp.remove(connection);
+            // one closed while subscribing again had left `here` already, unheard by the others
+            boolean announced = rejoining.remove(connection);
             if (subscribers.remove(connection)) {
                 leave(connection);
-                if (!present(connection.username())) {
-                    toSubscribers(presence("leave", connection.username()), null, kick);
-                }
+                announced = true;
+            }
+            if (announced && !present(connection.username())) {
+                toSubscribers(presence("leave", connection.username()), null, kick);
             }
         }
         kick.forEach(Connection::pump);

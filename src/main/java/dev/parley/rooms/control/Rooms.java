@@ -65,8 +65,13 @@ public class Rooms {
                 .findFirst();
     }
 
-    /** Creates the pair's room; a unique violation here means the other side just created it. */
+    /**
+     * Creates the pair's room for {@code a}, who writes first; a unique violation here means the
+     * other side just created it. A room made is a room change of {@code a}'s even if the message
+     * that made it is refused: otherwise one account could open a room with every user.
+     */
     public Room createDirect(User a, User b) {
+        rateLimits.takeRoomChange(a.username());
         Room room = Room.direct(a.id(), b.id());
         em.persist(room);
         em.flush();
