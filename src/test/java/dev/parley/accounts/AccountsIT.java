@@ -3,6 +3,7 @@ package dev.parley.accounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -15,8 +16,10 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.parley.support.Api;
 import dev.parley.support.Deployments;
 import dev.parley.support.ParleyTest;
+import dev.parley.support.Posting;
 import dev.parley.support.TestKeys;
 import dev.parley.support.Users;
+import dev.parley.support.Users.User;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -91,6 +94,32 @@ class AccountsIT {
         String newToken = refreshed.json().getString("token");
         assertNotEquals(token, newToken);
         assertEquals(name, api.get("/me", newToken).json().getString("username"));
+    }
+
+    /**
+     * Each logout keeps a revocation until the token would expire, checked by every request: a
+     * refresh-and-logout loop would grow that without bound. The shipped bucket is 10 at once.
+     */
+    @Test
+    void refreshesAndLogoutsInALoopAreRateLimitedAndTheTokenStillWorks() {
+        Api api = api();
+        User user = Users.create(api, "refresher");
+        Api.Reply refused = null;
+        int refreshed = 0;
+        for (int n = 0; n < 30 && refused == null; n++) {
+            Api.Reply reply = api.post("/auth/refresh", null, user.token());
+            if (reply.status() == 200) {
+                refreshed++;
+            } else {
+                refused = reply;
+            }
+        }
+        assertNotNull(refused, "no 429 within 30 refreshes");
+        Posting.assertRateLimited(refused);
+        assertTrue(refreshed >= 10, "the bucket of 10 got through first: " + refreshed);
+        Posting.assertRateLimited(api.post("/auth/logout", null, user.token()));
+        var me = api.get("/me", user.token());
+        assertEquals(200, me.status(), "a refused logout revoked nothing: " + me);
     }
 
     @Test

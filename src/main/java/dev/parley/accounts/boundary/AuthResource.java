@@ -137,6 +137,7 @@ public class AuthResource {
     @SecurityRequirement(name = ParleyApplication.BEARER)
     @APIResponse(responseCode = "204", description = "the token is refused from now on")
     public Response logout() {
+        rateLimits.takeTokenChange(jwt.getName());
         revocations.revoke(jwt.getName(), jwt.getTokenID(), Instant.ofEpochSecond(jwt.getExpirationTime()));
         return Response.noContent().build();
     }
@@ -146,6 +147,7 @@ public class AuthResource {
     @RolesAllowed(ParleyApplication.USER)
     @SecurityRequirement(name = ParleyApplication.BEARER)
     public IssuedToken refresh() {
+        rateLimits.takeTokenChange(caller.user().username());
         return tokens.issue(caller.user());
     }
 

@@ -67,6 +67,16 @@ public class RateLimits {
     @ConfigProperty(name = "parley.ratelimit.subscriptions.per-second", defaultValue = "20")
     double subscriptionsPerSecond;
 
+    // a refresh signs a token and a logout keeps a revocation until the token's expiry, checked by
+    // every request and read again by every node: a loop of them would grow that without bound
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.tokens.capacity", defaultValue = "10")
+    double tokensCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.tokens.per-second", defaultValue = "0.1")
+    double tokensPerSecond;
+
     // logins and registrations cost a deliberately slow password hash: bounded per client and per name
     @Inject
     @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "30")
@@ -94,6 +104,7 @@ public class RateLimits {
     private final Map<String, TokenBucket> authByUser = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> roomChanges = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> tokenChanges = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
 
     @PostConstruct
@@ -123,6 +134,11 @@ public class RateLimits {
                 username.toLowerCase(Locale.ROOT),
                 subscriptionsCapacity,
                 subscriptionsPerSecond);
+    }
+
+    /** One token refreshed or logged out; refused with 429 over the limit. */
+    public void takeTokenChange(String username) {
+        take(tokenChanges, "tokens", username.toLowerCase(Locale.ROOT), tokensCapacity, tokensPerSecond);
     }
 
     /** One room created, joined or left, or one member added; refused with 429 over the limit. */
@@ -172,8 +188,8 @@ public class RateLimits {
 
     private void forgetIdle() {
         long now = System.nanoTime();
-        for (Map<String, TokenBucket> buckets :
-                List.of(messages, typing, assistant, authByAddress, authByUser, roomChanges, subscriptions)) {
+        for (Map<String, TokenBucket> buckets : List.of(
+                messages, typing, assistant, authByAddress, authByUser, roomChanges, subscriptions, tokenChanges)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
     }
