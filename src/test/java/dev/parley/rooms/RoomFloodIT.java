@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * public room was listed to every user, so one account's rooms decided the size of everyone's GET
  * /rooms, and past 65,535 public rooms broke it on PostgreSQL: 500 for every user (one IN list of
  * every listed room, over the driver's limit on parameters). A direct message opened a room with
- * its addressee even when the message was refused. And each subscribe frame could announce its
- * user to the whole room.
+ * its addressee even when the message was refused. Each subscribe frame could announce its user to
+ * the whole room, and so could each socket opened and closed, and each step of a read marker.
  */
 @ExtendWith(TestDatabase.class)
 class RoomFloodIT {
@@ -45,6 +45,16 @@ class RoomFloodIT {
 
     /** The shipped parley.ratelimit.subscriptions.capacity. */
     static final int SUBSCRIPTIONS = 1000;
+
+    /** The shipped parley.ratelimit.reads.*. */
+    static final int READS = 100;
+
+    static final int READS_PER_SECOND = 10;
+
+    /** The shipped parley.ratelimit.presence.*. */
+    static final int PRESENCE = 500;
+
+    static final int PRESENCE_PER_SECOND = 5;
 
     static MicroProcess server;
     static Api api;
@@ -62,6 +72,10 @@ class RoomFloodIT {
                         "-Dparley.ratelimit.rooms.per-second=0.5",
                         "-Dparley.ratelimit.subscriptions.capacity=" + SUBSCRIPTIONS,
                         "-Dparley.ratelimit.subscriptions.per-second=20",
+                        "-Dparley.ratelimit.reads.capacity=" + READS,
+                        "-Dparley.ratelimit.reads.per-second=" + READS_PER_SECOND,
+                        "-Dparley.ratelimit.presence.capacity=" + PRESENCE,
+                        "-Dparley.ratelimit.presence.per-second=" + PRESENCE_PER_SECOND,
                         "-Dparley.rooms.max-listed=" + LISTED));
         api = server.api();
         rest = new RestCalls(api);
@@ -146,14 +160,10 @@ class RoomFloodIT {
         User listenerUser = users.get(0);
         User looperUser = users.get(1);
         long room = rest.publicRoom(listenerUser, looperUser);
-        ChatClient listener = ChatClient.to(api, "/ws/chat/" + room)
-                .bearer(listenerUser.token())
-                .open();
+        ChatClient listener = watching(listenerUser, room);
         ChatClient looper =
                 ChatClient.to(api, "/ws/chat").bearer(looperUser.token()).open();
         try {
-            listener.next("connected");
-            Subscribed.read(listener, room);
             looper.next("connected");
 
             int sent = 0;
@@ -205,10 +215,140 @@ class RoomFloodIT {
         }
     }
 
+    /** A socket of {@code user} on {@code room}, past its connected and subscribed frames. */
+    static ChatClient watching(User user, long room) {
+        ChatClient client =
+                ChatClient.to(api, "/ws/chat/" + room).bearer(user.token()).open();
+        try {
+            client.next("connected");
+            Subscribed.read(client, room);
+            return client;
+        } catch (RuntimeException | AssertionError e) {
+            client.close();
+            throw e;
+        }
+    }
+
     /** The presence event of this frame about {@code user}, or null for any other frame. */
     static String presenceOf(JsonObject frame, User user) {
         return "presence".equals(ChatClient.type(frame)) && user.name().equals(frame.getString("user", null))
                 ? frame.getString("event")
                 : null;
+    }
+
+    /**
+     * A read marker stepped forward one seq at a time through a long history was a frame for every
+     * member per step. The steps past the allowance are refused, and the room hears only the
+     * steps that moved the marker.
+     */
+    @Test
+    void aReadMarkerSteppedThroughTheHistoryIsRateLimited() {
+        List<User> users = RestCalls.register(api, "talker", "stepper");
+        User talker = users.get(0);
+        User stepper = users.get(1);
+        long room = rest.publicRoom(talker, stepper);
+        int history = READS + READS / 2;
+        for (int n = 1; n <= history; n++) {
+            rest.post(talker, room, "line " + n);
+        }
+        ChatClient listener = watching(talker, room);
+        try {
+            List<Long> moved = new ArrayList<>();
+            for (long seq = 1; seq <= history; seq++) {
+                Api.Reply reply = rest.read(stepper, room, seq);
+                if (reply.status() == 204) {
+                    moved.add(seq);
+                } else {
+                    Posting.assertRateLimited(reply);
+                }
+            }
+            assertTrue(moved.size() >= READS, "the allowance got through first: " + moved.size());
+            assertTrue(moved.size() < history, "some of " + history + " steps were refused: " + moved.size());
+            assertEquals(moved.get(moved.size() - 1), rest.markers(room, talker).get(stepper.name()));
+
+            List<JsonObject> heard = new ArrayList<>();
+            long last = moved.get(moved.size() - 1);
+            await("the stepper's last read").atMost(WAIT).until(() -> {
+                heard.addAll(listener.drain());
+                return heard.stream()
+                        .anyMatch(frame -> "read".equals(ChatClient.type(frame))
+                                && frame.getJsonNumber("seq").longValue() == last);
+            });
+            heard.addAll(listener.fence());
+            assertEquals(
+                    moved,
+                    heard.stream()
+                            .filter(frame -> "read".equals(ChatClient.type(frame)))
+                            .filter(frame -> stepper.name().equals(frame.getString("user")))
+                            .map(frame -> frame.getJsonNumber("seq").longValue())
+                            .toList());
+        } finally {
+            listener.close();
+        }
+    }
+
+    /**
+     * Each socket opened and closed announced its user's arrival and departure: a loop of
+     * handshakes by a member of many rooms was a frame for every member of every room per
+     * handshake. Past the user's allowance the room hears nothing more until the user settles,
+     * and then where they are.
+     */
+    @Test
+    void aSocketOpenedAndClosedInALoopIsAnnouncedWithinItsAllowanceAndThenWhereItSettled() {
+        List<User> users = RestCalls.register(api, "watcher", "flapper");
+        User watcherUser = users.get(0);
+        User flapperUser = users.get(1);
+        long room = rest.publicRoom(watcherUser, flapperUser);
+        ChatClient watcher = watching(watcherUser, room);
+        ChatClient kept = null;
+        try {
+
+            int cycles = PRESENCE * 4 / 5;
+            long started = System.nanoTime();
+            for (int n = 0; n < cycles; n++) {
+                ChatClient.to(api, "/ws/chat/" + room)
+                        .bearer(flapperUser.token())
+                        .open()
+                        .close();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            List<String> heard = settledPresence(watcher, flapperUser, "leave");
+            int allowed = PRESENCE + (int) Math.ceil(PRESENCE_PER_SECOND * (seconds + 2));
+            assertTrue(
+                    heard.size() <= allowed && heard.size() < 2 * cycles,
+                    heard.size() + " announcements of " + 2 * cycles + " changes in " + seconds + " s");
+
+            // arriving once more is announced, now or when the allowance has room
+            kept = ChatClient.to(api, "/ws/chat/" + room)
+                    .bearer(flapperUser.token())
+                    .open();
+            settledPresence(watcher, flapperUser, "join");
+            JsonObject presence =
+                    api.get("/rooms/" + room + "/presence", watcherUser.token()).json();
+            assertEquals(2, presence.getJsonArray("online").size(), presence::toString);
+        } finally {
+            if (kept != null) {
+                kept.close();
+            }
+            watcher.close();
+        }
+    }
+
+    /**
+     * The presence events about {@code user} that {@code watcher} hears until the last of them is
+     * {@code settled} and nothing more is on its way.
+     */
+    static List<String> settledPresence(ChatClient watcher, User user, String settled) {
+        List<String> events = new ArrayList<>();
+        await("the room hears " + user.name() + " " + settled).atMost(WAIT).until(() -> {
+            for (JsonObject frame : watcher.fence()) {
+                String event = presenceOf(frame, user);
+                if (event != null) {
+                    events.add(event);
+                }
+            }
+            return !events.isEmpty() && settled.equals(events.get(events.size() - 1));
+        });
+        return events;
     }
 }

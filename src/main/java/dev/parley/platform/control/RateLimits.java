@@ -77,6 +77,27 @@ public class RateLimits {
     @ConfigProperty(name = "parley.ratelimit.tokens.per-second", defaultValue = "0.1")
     double tokensPerSecond;
 
+    // a read marker that moves is announced to every member of the room, one step at a time if the
+    // client likes: without a bound, a long history would make each frame a frame for every member
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.reads.capacity", defaultValue = "100")
+    double readsCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.reads.per-second", defaultValue = "10")
+    double readsPerSecond;
+
+    // a user's arrival or departure is announced in every room they follow: a socket opened and
+    // closed in a loop by a member of many rooms would otherwise make each handshake a frame for
+    // every member of every one of them
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.presence.capacity", defaultValue = "500")
+    double presenceCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.presence.per-second", defaultValue = "5")
+    double presencePerSecond;
+
     // logins and registrations cost a deliberately slow password hash: bounded per client and per name
     @Inject
     @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "30")
@@ -105,6 +126,8 @@ public class RateLimits {
     private final Map<String, TokenBucket> roomChanges = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> tokenChanges = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> reads = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> presence = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
 
     @PostConstruct
@@ -139,6 +162,25 @@ public class RateLimits {
     /** One token refreshed or logged out; refused with 429 over the limit. */
     public void takeTokenChange(String username) {
         take(tokenChanges, "tokens", username.toLowerCase(Locale.ROOT), tokensCapacity, tokensPerSecond);
+    }
+
+    /** One read marker moved (or asked to), over REST or a socket; refused with 429 over the limit. */
+    public void takeRead(String username) {
+        take(reads, "reads", username.toLowerCase(Locale.ROOT), readsCapacity, readsPerSecond);
+    }
+
+    /**
+     * One announcement of the user arriving in or leaving a room, on this node; false when over
+     * the limit (the caller announces later). Always this node's own bucket: each node announces
+     * to its own subscribers, and this is asked under a room's lock, where Redis has no place.
+     */
+    public boolean takePresence(String username) {
+        long now = System.nanoTime();
+        return presence.computeIfAbsent(
+                                username.toLowerCase(Locale.ROOT),
+                                k -> new TokenBucket(presenceCapacity, presencePerSecond, now))
+                        .take(now)
+                == 0;
     }
 
     /** One room created, joined or left, or one member added; refused with 429 over the limit. */
@@ -189,7 +231,16 @@ public class RateLimits {
     private void forgetIdle() {
         long now = System.nanoTime();
         for (Map<String, TokenBucket> buckets : List.of(
-                messages, typing, assistant, authByAddress, authByUser, roomChanges, subscriptions, tokenChanges)) {
+                messages,
+                typing,
+                assistant,
+                authByAddress,
+                authByUser,
+                roomChanges,
+                subscriptions,
+                tokenChanges,
+                reads,
+                presence)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,8 @@ import java.util.logging.Logger;
 final class RoomChannel {
 
     private static final Logger LOG = Logger.getLogger(RoomChannel.class.getName());
+    // how often a room tries again to announce users whose changes went past their allowance
+    private static final long SETTLE_MILLIS = 1000;
 
     /** Reads committed messages (after, before) of a room from the database, as frames by seq. */
     interface Backfill {
@@ -51,6 +54,8 @@ final class RoomChannel {
     private final int maxListed;
     private final Backfill backfill;
     private final Neighbours neighbours;
+    private final PresencePace pace;
+    private ScheduledFuture<?> settling;
     private final Set<Connection> subscribers = new LinkedHashSet<>();
     // who is here, a user's devices counted as one: kept as subscribers come and go, so a
     // join or leave costs one entry, not a scan of every subscriber
@@ -71,8 +76,10 @@ final class RoomChannel {
             long windowMillis,
             int maxListed,
             Backfill backfill,
-            Neighbours neighbours) {
+            Neighbours neighbours,
+            PresencePace pace) {
         this.neighbours = neighbours;
+        this.pace = pace;
         this.roomId = roomId;
         this.maxListed = maxListed;
         this.delivered = lastSeq;
@@ -128,7 +135,7 @@ final class RoomChannel {
                 neighbours.here(roomId, connection.username(), here.get(connection.username()));
             }
             if (arriving) {
-                toSubscribers(presence("join", connection.username()), null, kick);
+                announce(connection.username(), true, kick);
             }
         }
         kick.forEach(Connection::pump);
@@ -145,7 +152,7 @@ final class RoomChannel {
                 announced = true;
             }
             if (announced && !present(connection.username())) {
-                toSubscribers(presence("leave", connection.username()), null, kick);
+                announce(connection.username(), false, kick);
             }
         }
         kick.forEach(Connection::pump);
@@ -177,7 +184,7 @@ final class RoomChannel {
             boolean before = here.containsKey(username) || wasElsewhere;
             boolean now = present(username);
             if (before != now) {
-                toSubscribers(presence(now ? "join" : "leave", username), null, kick);
+                announce(username, now, kick);
             }
         }
         kick.forEach(Connection::pump);
@@ -300,6 +307,37 @@ final class RoomChannel {
         Map<String, ServerFrame.Online> all = new LinkedHashMap<>(here);
         neighbours.elsewhere(roomId).forEach((user, online) -> all.merge(user, online, ServerFrame.Online::plus));
         return all;
+    }
+
+    private void announce(String username, boolean present, List<Connection> kick) {
+        if (pace.announceNow(username, present)) {
+            toSubscribers(presence(present ? "join" : "leave", username), null, kick);
+        } else if (settling == null && pace.unsettled()) {
+            settleLater();
+        }
+    }
+
+    private void settleLater() {
+        try {
+            settling = timer.schedule(this::settle, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the node is shutting down: its sockets close, and nobody is left to hear
+        }
+    }
+
+    /** Announces users whose presence changed unannounced, as far as their allowance goes now. */
+    private void settle() {
+        List<Connection> kick = new ArrayList<>();
+        synchronized (this) {
+            settling = null;
+            for (String username : pace.settle(this::present)) {
+                toSubscribers(presence(present(username) ? "join" : "leave", username), null, kick);
+            }
+            if (pace.unsettled()) {
+                settleLater();
+            }
+        }
+        kick.forEach(Connection::pump);
     }
 
     private EncodedFrame presence(String event, String username) {

@@ -4,6 +4,7 @@ import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
 import dev.parley.messages.control.History;
 import dev.parley.platform.control.Meters;
+import dev.parley.platform.control.RateLimits;
 import dev.parley.realtime.entity.ServerFrame;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -66,6 +67,9 @@ public class SessionRegistry {
 
     @Inject
     Meters meters;
+
+    @Inject
+    RateLimits rateLimits;
 
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
@@ -197,7 +201,8 @@ public class SessionRegistry {
                             reorderWindow.toMillis(),
                             presenceListed,
                             this::backfill,
-                            neighbours);
+                            neighbours,
+                            new PresencePace(rateLimits::takePresence));
             lastSeq[0] = joined[0].register(connection);
             return joined[0];
         });

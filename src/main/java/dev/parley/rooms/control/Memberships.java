@@ -98,6 +98,7 @@ public class Memberships {
 
     /** Moves the caller's read marker forward, never past the room's last seq; true when it moved. */
     public boolean markRead(User user, long roomId, long seq) {
+        rateLimits.takeRead(user.username());
         Membership membership = rooms.requireMember(user, roomId);
         long bounded = Math.min(seq, em.find(Room.class, roomId).lastSeq());
         if (!membership.markRead(bounded)) {
