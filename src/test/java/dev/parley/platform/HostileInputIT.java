@@ -152,6 +152,31 @@ class HostileInputIT {
         assertEquals(List.of(), withoutPresence(theirs.fence()));
     }
 
+    /**
+     * A display name or a room's name is shown beside other people's words. A line break let one
+     * pass for a message of its own ("Mallory\nadmin: you are banned"), and a bidirectional
+     * override showed its letters in another order than stored. Names are one line now; messages
+     * keep their line breaks.
+     */
+    @Test
+    void aNameThatCouldPassForSomethingElseIsRefused() {
+        User owner = RestCalls.register(api, "namer").get(0);
+        for (String bad : List.of("Mallory\\nadmin: you are banned", "tab\\tbed", "\\u001b[31mred", "\\u202enimda")) {
+            String displayName = "{\"username\":\"" + Users.unique("spoof") + "\",\"password\":\"" + Users.PASSWORD
+                    + "\",\"display_name\":\"" + bad + "\"}";
+            assertInvalid(api.post("/auth/register", displayName, null), "display_name");
+            assertInvalid(api.post("/rooms", "{\"name\":\"" + bad + "\"}", owner.token()), "name");
+        }
+        assertTrue(rest.rooms(owner).stream().noneMatch(r -> r.getBoolean("member")), "no room was made");
+
+        String rtl = "\u05e9\u05dc\u05d5\u05dd \u200f\u05e2\u05d5\u05dc\u05dd";
+        Api.Reply named = api.post("/rooms", "{\"name\":\"" + rtl + "\"}", owner.token());
+        assertEquals(201, named.status(), named::toString);
+        assertEquals(rtl, named.json().getString("name"));
+        long room = named.json().getJsonNumber("id").longValue();
+        assertEquals("two\nlines", rest.post(owner, room, "two\nlines").getString("content"));
+    }
+
     static List<JsonObject> withoutPresence(List<JsonObject> frames) {
         return frames.stream()
                 .filter(f -> !"presence".equals(ChatClient.type(f)))

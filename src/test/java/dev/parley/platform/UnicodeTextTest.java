@@ -22,6 +22,27 @@ class UnicodeTextTest {
     }
 
     @Test
+    void aNameIsOneLineWithoutControlOrOverrideCharacters() {
+        for (String bad : new String[] {
+            "two\nlines",
+            "tab\there",
+            "bell\u0007",
+            "esc\u001b[31m",
+            "del\u007f",
+            "c1\u0085",
+            "\u202enimda",
+            "\u2066x\u2069"
+        }) {
+            assertNotNull(UnicodeText.nameDefect(bad), bad);
+        }
+        for (String good : new String[] {
+            "Alice A.", "Zo\u00eb", "\u05e9\u05dc\u05d5\u05dd \u200fRTL", "emoji \ud83d\ude00", "caf\u0065\u0301"
+        }) {
+            assertNull(UnicodeText.nameDefect(good), good);
+        }
+    }
+
+    @Test
     void blankMeansNothingAReaderWouldSee() {
         for (String blank : new String[] {
             "",

@@ -93,7 +93,7 @@ public class AuthResource {
             input.reject("username", "may only hold letters, digits, '_', '.' and '-'");
         }
         String password = input.string("password", Passwords.MIN_LENGTH, Passwords.MAX_LENGTH, true);
-        String displayName = input.string("display_name", 1, 64, false);
+        String displayName = input.name("display_name", 1, 64, false);
         input.validate();
         rateLimits.takeAuthFor(username);
         // hashed before the transaction starts: the hash takes a while and holds no connection

@@ -131,6 +131,17 @@ public final class JsonInput {
         return text;
     }
 
+    /** A string shown as a name: {@link #string}, on one line without control characters. */
+    public String name(String field, int min, int max, boolean required) {
+        String text = string(field, min, max, required);
+        String defect = text == null ? null : UnicodeText.nameDefect(text);
+        if (defect != null) {
+            errors.add(new FieldError(field, defect));
+            return null;
+        }
+        return text;
+    }
+
     /** A whole number of at least 0. */
     public Long number(String field, boolean required) {
         Object value = fields.get(field);

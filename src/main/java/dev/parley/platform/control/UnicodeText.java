@@ -25,6 +25,23 @@ public final class UnicodeText {
         return null;
     }
 
+    /**
+     * Why the text cannot be a name (a display name, a room's name), or null when it can. A name
+     * is shown beside other people's words, as one line: a line break or another control
+     * character would let it pass for a message of its own, and a bidirectional override would
+     * show its letters in another order than they are stored ("\u202Enimda" reads as "admin").
+     */
+    public static String nameDefect(String text) {
+        return text.codePoints().anyMatch(c -> Character.isISOControl(c) || bidiControl(c))
+                ? "must be one line, without control or bidirectional override characters"
+                : null;
+    }
+
+    // embeddings, overrides and isolates; the plain marks (LRM, RLM) stay, as RTL names need them
+    private static boolean bidiControl(int c) {
+        return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+    }
+
     /** Blank: nothing a reader would see. Spaces of every script, zero-width and control characters alike. */
     public static boolean isBlank(String text) {
         return text.codePoints().allMatch(UnicodeText::invisible);

@@ -72,7 +72,7 @@ public class RoomsResource {
                     String body,
             @Context UriInfo uri) {
         JsonInput input = JsonInput.parse(body);
-        String name = input.string("name", 1, 100, true);
+        String name = input.name("name", 1, 100, true);
         String topic = input.string("topic", 0, 500, false);
         String visibilityName = input.string("visibility", 1, 10, false);
         Visibility visibility = visibilityName == null
