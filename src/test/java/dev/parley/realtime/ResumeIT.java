@@ -57,6 +57,10 @@ import org.junit.jupiter.api.Test;
 class ResumeIT {
 
     static final int LIMIT = ResumingReader.REPLAY_LIMIT;
+
+    /** The test servers' parley.recovery.max-bytes. */
+    static final int REPLAY_BYTES = 200_000;
+
     private static final System.Logger LOG = System.getLogger(ResumeIT.class.getName());
 
     @Deployment(testable = false)
@@ -189,6 +193,47 @@ class ResumeIT {
     }
 
     // ---- nothing missed
+
+    /**
+     * The replay queues on the socket's outbox like any frame. A backlog of long messages within
+     * the replay's count but over the outbox's bytes closed the socket with 4008 before anything
+     * left, at every resume: the client could never come back. Now it is paged, like a long gap.
+     */
+    @Test
+    void aBacklogOfLongMessagesWithinTheCountButOverTheBytesIsPagedNotA4008() {
+        User bob = Users.create(api, "long");
+        long room = RestCalls.createRoom(api, bob, "{\"name\":\"Long\"}", List.of());
+        String longText = "\u00e9".repeat(4000);
+        int fits = REPLAY_BYTES / 4_300;
+        for (int n = 1; n <= fits; n++) {
+            Posting.post(api, bob, room, longText, "long-" + n);
+        }
+        ChatClient within = track(SubscribeStyle.ROOM_PATH.open(api, bob, room, 0L));
+        Subscribed replayed = Subscribed.read(within, room);
+        assertTrue(replayed.recovered(), replayed::toString);
+        assertEquals(fits, nextMessages(within, fits).size());
+        within.close();
+
+        int total = 2 * fits;
+        for (int n = fits + 1; n <= total; n++) {
+            Posting.post(api, bob, room, longText, "long-" + n);
+        }
+        for (SubscribeStyle style : SubscribeStyle.values()) {
+            ChatClient back = track(style.open(api, bob, room, 0L));
+            Subscribed resumed = Subscribed.read(back, room);
+            assertFalse(resumed.recovered(), style + ": " + total + " long messages are over the bytes: " + resumed);
+            assertEquals(0, resumed.replayed(), resumed::toString);
+            assertEquals(total, resumed.lastSeq(), resumed::toString);
+            assertEquals(seqList(1, total), seqs(RoomHistory.between(api, bob, room, 0, total, 50)));
+
+            JsonObject live = Posting.post(api, bob, room, "after " + style, "after-" + style)
+                    .message();
+            RestCalls.assertSameMessage(live, back.next("message", WAIT, "presence"));
+            assertTrue(back.closedWith().isEmpty(), "the socket stays open: " + back.closedWith());
+            back.close();
+            total++;
+        }
+    }
 
     @Test
     void aSinceAtOrPastTheLastSeqReplaysNothingAndIsRecovered() {

@@ -58,6 +58,10 @@ public class SessionRegistry {
     long maxRecovery;
 
     @Inject
+    @ConfigProperty(name = "parley.recovery.max-bytes", defaultValue = "2097152")
+    long maxRecoveryBytes;
+
+    @Inject
     @ConfigProperty(name = "parley.ws.outbox.max-frames", defaultValue = "2000")
     int outboxFrames;
 
@@ -220,6 +224,13 @@ public class SessionRegistry {
                 : history.between(roomId, since, last + 1).stream()
                         .map(m -> EncodedFrame.of(new ServerFrame.Message(m)))
                         .toList();
+        // the replay queues on the outbox like any frame: past its bounds it would close the
+        // socket with 4008 before a frame left, at every resume, so long messages page instead
+        if (replay.size() > outboxFrames / 2
+                || replay.stream().mapToLong(EncodedFrame::size).sum() > Math.min(maxRecoveryBytes, outboxBytes / 2)) {
+            recovered = false;
+            replay = List.of();
+        }
         if (since != null) {
             meters.add(Meters.Count.RESUMES);
             meters.add(Meters.Count.REPLAYED, replay.size());
