@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -401,20 +402,28 @@ class HostileInputIT {
     // ---- logins
 
     @Test
-    void loginsAreLimitedPerUsernameWithRetryAfter() {
+    void wrongPasswordsAreLimitedPerUsernameWithRetryAfterAndRightOnesAreNot() {
         User user = RestCalls.register(api, "limited").get(0);
-        String body = "{\"username\":\"" + user.name() + "\",\"password\":\"" + Users.PASSWORD + "\"}";
+        String right = "{\"username\":\"" + user.name() + "\",\"password\":\"" + Users.PASSWORD + "\"}";
+        String wrong = "{\"username\":\"" + user.name().toUpperCase(Locale.ROOT) + "\",\"password\":\"not it\"}";
+        // one device after another signing in: more than the limit's burst, and none refused
+        for (int i = 0; i < 15; i++) {
+            Api.Reply login = api.post("/auth/login", right, null);
+            assertEquals(200, login.status(), "login " + i + ": " + login);
+        }
         Api.Reply last = null;
-        int ok = 0;
+        int wrongAnswered = 0;
         for (int i = 0; i < 20 && (last == null || last.status() != 429); i++) {
-            last = api.post("/auth/login", body, null);
-            if (last.status() == 200) {
-                ok++;
+            last = api.post("/auth/login", wrong, null);
+            if (last.status() == 401) {
+                wrongAnswered++;
             }
         }
         assertProblem(429, last);
         assertEquals("rate_limited", last.json().getString("code"), last::toString);
         assertTrue(Integer.parseInt(last.header("Retry-After").orElseThrow()) >= 1, last::toString);
-        assertTrue(ok >= 5, "an ordinary number of logins got through first: " + ok);
+        assertTrue(wrongAnswered >= 5 && wrongAnswered <= 12, "the burst of guesses answered first: " + wrongAnswered);
+        // while guessing is held back, the right password is held back too: a 200 would tell a guesser it was right
+        assertProblem(429, api.post("/auth/login", right, null));
     }
 }

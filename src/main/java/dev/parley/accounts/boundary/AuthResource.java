@@ -100,6 +100,7 @@ public class AuthResource {
         String hash = passwords.hash(password);
         Profile profile = accounts.register(username, displayName == null ? null : displayName.strip(), hash)
                 .profile();
+        rateLimits.succeededFor(username);
         return Response.created(URI.create("me")).entity(profile).build();
     }
 
@@ -124,6 +125,7 @@ public class AuthResource {
         if (!passwords.matches(password, user == null ? null : user.passwordHash())) {
             throw Refusal.unauthorized("unknown username or wrong password");
         }
+        rateLimits.succeededFor(username);
         if (bans.isBanned(user.username())) {
             throw Refusal.banned();
         }

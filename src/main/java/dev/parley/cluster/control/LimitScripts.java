@@ -56,7 +56,9 @@ final class LimitScripts {
             local at = tonumber(b[2]) or now
             tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
             local wait = 0
-            if tokens >= 1 then
+            if ARGV[3] == 'give-back' then
+              tokens = math.min(capacity, tokens + 1)
+            elseif tokens >= 1 then
               tokens = tokens - 1
             else
               wait = math.ceil((1 - tokens) / rate)

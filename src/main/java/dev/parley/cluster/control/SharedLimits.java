@@ -72,16 +72,25 @@ public class SharedLimits {
 
     /** One token from the shared bucket {@code name} of the key: 0 when taken, else nanoseconds to wait. */
     public Optional<Long> token(String name, String key, double capacity, double perSecond) {
+        return bucket(name, key, capacity, perSecond, "take").map(micros -> micros * 1000);
+    }
+
+    /** Gives one token back to the shared bucket {@code name} of the key; empty when there is none to give it to. */
+    public Optional<Long> giveBack(String name, String key, double capacity, double perSecond) {
+        return bucket(name, key, capacity, perSecond, "give-back");
+    }
+
+    private Optional<Long> bucket(String name, String key, double capacity, double perSecond, String action) {
         if (!bus.enabled()) {
             // one node: every message and typing frame asks, so build no key or argument for nothing
             return Optional.empty();
         }
         return script(
-                        LimitScripts.TOKEN_BUCKET,
-                        new String[] {key("bucket:" + name, key)},
-                        String.valueOf(capacity),
-                        String.valueOf(perSecond))
-                .map(micros -> micros * 1000);
+                LimitScripts.TOKEN_BUCKET,
+                new String[] {key("bucket:" + name, key)},
+                String.valueOf(capacity),
+                String.valueOf(perSecond),
+                action);
     }
 
     /** On the heartbeat: this node is alive, and its connection counts are as written (again, after an outage). */

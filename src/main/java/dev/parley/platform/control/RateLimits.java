@@ -202,6 +202,23 @@ public class RateLimits {
         take(authByUser, "auth-user", username.toLowerCase(Locale.ROOT), authUserCapacity, authUserPerSecond);
     }
 
+    /**
+     * The attempt for this username succeeded: its token comes back. The limit is there to slow
+     * down guessing, and counting only failures keeps a user who signs in right, on one device
+     * after another, from being refused for it.
+     */
+    public void succeededFor(String username) {
+        String key = username.toLowerCase(Locale.ROOT);
+        if (shared.giveBack("auth-user", key, authUserCapacity, authUserPerSecond)
+                .isEmpty()) {
+            long now = System.nanoTime();
+            TokenBucket bucket = authByUser.get(key);
+            if (bucket != null) {
+                bucket.giveBack(now);
+            }
+        }
+    }
+
     private void take(Map<String, TokenBucket> buckets, String name, String key, double capacity, double perSecond) {
         long wait = wait(buckets, name, key, capacity, perSecond);
         if (wait > 0) {

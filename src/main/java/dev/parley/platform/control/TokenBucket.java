@@ -25,6 +25,12 @@ public final class TokenBucket {
         return (long) Math.ceil((1 - tokens) / perNano);
     }
 
+    /** Returns one token taken for something that turned out not to count. */
+    public synchronized void giveBack(long now) {
+        refill(now);
+        tokens = Math.min(capacity, tokens + 1);
+    }
+
     /** Full again: nothing to remember about this user. */
     public synchronized boolean isFull(long now) {
         refill(now);

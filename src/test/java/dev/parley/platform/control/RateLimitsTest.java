@@ -24,6 +24,11 @@ class RateLimitsTest {
             public Optional<Long> token(String name, String key, double capacity, double perSecond) {
                 return Optional.empty();
             }
+
+            @Override
+            public Optional<Long> giveBack(String name, String key, double capacity, double perSecond) {
+                return Optional.empty();
+            }
         };
     }
 
@@ -37,6 +42,27 @@ class RateLimitsTest {
         assertEquals("rate_limited", refusal.code());
         assertTrue(refusal.retryAfterSeconds() >= 1, "with a Retry-After");
         limits.takeAuthFor("bob");
+    }
+
+    @Test
+    void onlyTheAttemptsThatFailCountForAUsername() {
+        for (int i = 0; i < 10; i++) {
+            limits.takeAuthFor("carol");
+            limits.succeededFor("Carol");
+        }
+        limits.takeAuthFor("carol");
+        limits.takeAuthFor("carol");
+        limits.takeAuthFor("carol");
+        assertEquals(
+                429,
+                assertThrows(Refusal.class, () -> limits.takeAuthFor("carol")).status());
+        // a success never lifts the bucket over its capacity
+        limits.succeededFor("dave");
+        limits.succeededFor("dave");
+        limits.takeAuthFor("dave");
+        limits.takeAuthFor("dave");
+        limits.takeAuthFor("dave");
+        assertThrows(Refusal.class, () -> limits.takeAuthFor("dave"));
     }
 
     @Test
