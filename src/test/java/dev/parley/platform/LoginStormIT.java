@@ -68,7 +68,7 @@ class LoginStormIT {
         Path build = Path.of(System.getProperty("parley.build.dir", "target"));
         Path data = Files.createTempDirectory(build, "storm-data");
         List<String> shippedLimits = List.of(
-                "-Dparley.ratelimit.auth.per-address.capacity=30", "-Dparley.ratelimit.auth.per-address.per-second=1");
+                "-Dparley.ratelimit.auth.per-address.capacity=200", "-Dparley.ratelimit.auth.per-address.per-second=1");
         try (MicroProcess server = MicroProcess.start(data, build.resolve("login-storm-it.log"), shippedLimits)) {
             Api api = server.api();
             List<User> users = RestCalls.register(api, "chatter", "reader");

@@ -100,7 +100,7 @@ public class RateLimits {
 
     // logins and registrations cost a deliberately slow password hash: bounded per client and per name
     @Inject
-    @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "30")
+    @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "200")
     double authAddressCapacity;
 
     @Inject
