@@ -1,7 +1,6 @@
 package dev.parley.realtime.control;
 
 import dev.parley.rooms.control.Rooms;
-import dev.parley.rooms.entity.RoomSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -32,10 +31,11 @@ public class Subscriptions {
     /** Follows every room the user belongs to, and from now on every room they join. */
     public void followAll(Connection connection) {
         connection.followAll();
-        rooms.listedFor(connection.user()).stream()
-                .filter(RoomSummary::member)
-                .filter(room -> !connection.rooms().contains(room.id()))
-                .forEach(room -> registry.subscribe(connection, room.id(), room.lastSeq(), null));
+        rooms.lastSeqsJoinedBy(connection.user()).forEach((roomId, lastSeq) -> {
+            if (!connection.rooms().contains(roomId)) {
+                registry.subscribe(connection, roomId, lastSeq, null);
+            }
+        });
     }
 
     /** A /ws/chat connection's own traffic: the user's direct rooms, followed unasked. */

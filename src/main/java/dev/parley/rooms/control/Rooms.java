@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -181,6 +182,16 @@ public class Rooms {
                     return RoomSummary.of(room, (Membership) row[1], counts.getOrDefault(room.id(), 0L));
                 })
                 .toList();
+    }
+
+    /** The last seq of every room the user is in, in room id order: what following all of them needs, and no more. */
+    public Map<Long, Long> lastSeqsJoinedBy(User user) {
+        Map<Long, Long> last = new TreeMap<>();
+        em.createNamedQuery(Room.SEQS_JOINED_BY, Object[].class)
+                .setParameter("user", user.id())
+                .getResultStream()
+                .forEach(row -> last.put((Long) row[0], (Long) row[1]));
+        return last;
     }
 
     private Map<Long, Long> memberCounts(List<Long> roomIds) {

@@ -33,6 +33,8 @@ import java.time.temporal.ChronoUnit;
 @NamedQuery(name = Room.LAST_SEQS, query = "select r.id, r.lastSeq from Room r where r.id in :rooms")
 @NamedQuery(name = Room.JOINED_BY, query = """
         select r, m from Room r, Membership m where m.roomId = r.id and m.userId = :user""")
+@NamedQuery(name = Room.SEQS_JOINED_BY, query = """
+        select r.id, r.lastSeq from Room r, Membership m where m.roomId = r.id and m.userId = :user""")
 @NamedQuery(name = Room.PUBLIC_NOT_JOINED, query = """
         select r from Room r where r.visibility = dev.parley.rooms.entity.Visibility.PUBLIC
           and not exists (select m from Membership m where m.roomId = r.id and m.userId = :user)
@@ -41,6 +43,7 @@ public class Room {
 
     public static final String JOINED_BY = "Room.joinedBy";
     public static final String PUBLIC_NOT_JOINED = "Room.publicNotJoined";
+    public static final String SEQS_JOINED_BY = "Room.seqsJoinedBy";
     public static final String DIRECT = "Room.direct";
     public static final String DIRECT_FOR = "Room.directFor";
     public static final String DIRECT_IDS_FOR = "Room.directIdsFor";
