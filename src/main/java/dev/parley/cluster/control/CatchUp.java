@@ -8,7 +8,7 @@ import dev.parley.realtime.control.LocalDelivery;
 import dev.parley.realtime.control.RoomEvent;
 import dev.parley.realtime.control.SessionRegistry;
 import dev.parley.realtime.entity.ServerFrame;
-import dev.parley.rooms.control.Rooms;
+import dev.parley.rooms.control.RoomDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -35,7 +35,7 @@ public class CatchUp {
     SessionRegistry registry;
 
     @Inject
-    Rooms rooms;
+    RoomDirectory directory;
 
     @Inject
     DeliveryThreads threads;
@@ -58,7 +58,7 @@ public class CatchUp {
         }
         Map<Long, Long> stored;
         try {
-            stored = rooms.lastSeqs(released.keySet());
+            stored = directory.lastSeqs(released.keySet());
         } catch (RuntimeException unreadable) {
             LOG.log(
                     Level.WARNING,

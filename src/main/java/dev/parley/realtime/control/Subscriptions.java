@@ -1,5 +1,6 @@
 package dev.parley.realtime.control;
 
+import dev.parley.rooms.control.RoomDirectory;
 import dev.parley.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,6 +18,9 @@ public class Subscriptions {
     Rooms rooms;
 
     @Inject
+    RoomDirectory directory;
+
+    @Inject
     DirectRoomBook directs;
 
     /** Follows one room the user belongs to (404 invisible, 403 not a member), resuming after {@code since}. */
@@ -31,7 +35,7 @@ public class Subscriptions {
     /** Follows every room the user belongs to, and from now on every room they join. */
     public void followAll(Connection connection) {
         connection.followAll();
-        rooms.lastSeqsJoinedBy(connection.user()).forEach((roomId, lastSeq) -> {
+        directory.lastSeqsJoinedBy(connection.user()).forEach((roomId, lastSeq) -> {
             if (!connection.rooms().contains(roomId)) {
                 registry.subscribe(connection, roomId, lastSeq, null);
             }
@@ -48,7 +52,7 @@ public class Subscriptions {
             }
         }
         if (!notLive.isEmpty()) {
-            rooms.lastSeqs(notLive).forEach((roomId, lastSeq) -> {
+            directory.lastSeqs(notLive).forEach((roomId, lastSeq) -> {
                 if (!connection.rooms().contains(roomId)) {
                     registry.subscribe(connection, roomId, lastSeq, null);
                 }

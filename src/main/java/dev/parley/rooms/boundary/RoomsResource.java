@@ -4,6 +4,7 @@ import dev.parley.accounts.control.Caller;
 import dev.parley.platform.boundary.ParleyApplication;
 import dev.parley.platform.control.JsonInput;
 import dev.parley.rooms.control.Memberships;
+import dev.parley.rooms.control.RoomDirectory;
 import dev.parley.rooms.control.Rooms;
 import dev.parley.rooms.entity.Room;
 import dev.parley.rooms.entity.RoomSummary;
@@ -54,11 +55,14 @@ public class RoomsResource {
     Rooms rooms;
 
     @Inject
+    RoomDirectory directory;
+
+    @Inject
     Memberships memberships;
 
     @GET
     public List<RoomSummary> list() {
-        return rooms.listedFor(caller.user());
+        return directory.listedFor(caller.user());
     }
 
     @POST

@@ -7,16 +7,17 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-class RoomsTest {
+class RoomDirectoryTest {
 
     @Test
     void aLongInListGoesInPartsThatKeepEveryIdOnceInOrder() {
-        List<Long> ids =
-                LongStream.rangeClosed(1, 2 * Rooms.IN_LIST_MAX + 500).boxed().toList();
+        List<Long> ids = LongStream.rangeClosed(1, 2 * RoomDirectory.IN_LIST_MAX + 500)
+                .boxed()
+                .toList();
         List<List<Long>> parts = new ArrayList<>();
-        Rooms.inChunks(ids, part -> parts.add(List.copyOf(part)));
+        RoomDirectory.inChunks(ids, part -> parts.add(List.copyOf(part)));
         assertEquals(
-                List.of(Rooms.IN_LIST_MAX, Rooms.IN_LIST_MAX, 500),
+                List.of(RoomDirectory.IN_LIST_MAX, RoomDirectory.IN_LIST_MAX, 500),
                 parts.stream().map(List::size).toList());
         assertEquals(ids, parts.stream().flatMap(List::stream).toList());
     }
@@ -24,7 +25,7 @@ class RoomsTest {
     @Test
     void noIdsMeansNoQuery() {
         List<List<Long>> parts = new ArrayList<>();
-        Rooms.inChunks(List.<Long>of(), parts::add);
+        RoomDirectory.inChunks(List.<Long>of(), parts::add);
         assertEquals(List.of(), parts);
     }
 }
