@@ -44,6 +44,9 @@ final class ParleyServer implements AutoCloseable {
             "-Dparley.ratelimit.rooms.per-second=1000000",
             "-Dparley.ratelimit.subscriptions.capacity=1000000",
             "-Dparley.ratelimit.subscriptions.per-second=1000000",
+            // and each of those few users arrives in all of their rooms: every arrival is announced, as before
+            "-Dparley.ratelimit.presence.capacity=1000000",
+            "-Dparley.ratelimit.presence.per-second=1000000",
             // tokens are fetched once per run; a long run must not outlive them
             "-Dparley.jwt.lifetime=PT12H",
             // as the run command (pom.xml): no class-path search for a JSON-P provider per token
