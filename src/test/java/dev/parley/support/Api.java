@@ -87,7 +87,9 @@ public final class Api {
         if (first.isContainerCrash()) {
             // Payara's known race (payara/Payara#5432, README "Known issues"): a socket closing
             // elsewhere can recycle the request objects of one in flight, which then fails with an
-            // HTML 500 before Parley's code runs. Counted and retried once, never hidden twice.
+            // HTML 500, mostly before Parley's code runs and sometimes after (a retried sign-up
+            // then finds its name taken: Users.assertRegistered). Counted and retried once,
+            // never hidden twice.
             containerFault(
                     built.method() + " " + built.uri().getPath(),
                     first.body()

@@ -75,21 +75,8 @@ public final class RestCalls {
                 .add("password", Users.PASSWORD)
                 .add("display_name", displayName)
                 .build();
-        var registered = api.post("/auth/register", body.toString(), null);
-        assertEquals(201, registered.status(), registered::toString);
-        var login = api.post(
-                "/auth/login",
-                Json.createObjectBuilder()
-                        .add("username", name)
-                        .add("password", Users.PASSWORD)
-                        .build()
-                        .toString(),
-                null);
-        assertEquals(200, login.status(), login::toString);
-        return new User(
-                name,
-                login.json().getString("token"),
-                registered.json().getJsonNumber("id").longValue());
+        Users.assertRegistered(api.post("/auth/register", body.toString(), null));
+        return Users.logIn(api, name);
     }
 
     // ---- rooms and memberships

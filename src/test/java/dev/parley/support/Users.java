@@ -26,14 +26,31 @@ public final class Users {
 
     public static User create(Api api, String prefix) {
         String name = unique(prefix);
-        var registered =
-                api.post("/auth/register", "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        assertRegistered(
+                api.post("/auth/register", "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null));
+        return logIn(api, name);
+    }
+
+    /**
+     * A registration of a fresh random name went through: 201, or 409 when {@link Api#send} met
+     * Payara's recycled-request race and sent it again. That race can fail the answer after
+     * Parley's code ran, and then the first attempt had made the account; nobody else can hold
+     * the name.
+     */
+    public static void assertRegistered(Api.Reply registered) {
+        if (registered.status() == 409 && Api.CONTAINER_CRASHES.get() > 0) {
+            return;
+        }
         assertEquals(201, registered.status(), registered::toString);
+    }
+
+    /** Logs in a user registered with {@link #PASSWORD}. */
+    public static User logIn(Api api, String name) {
         var login = api.post("/auth/login", "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD + "\"}", null);
         assertEquals(200, login.status(), login::toString);
         return new User(
                 name,
                 login.json().getString("token"),
-                registered.json().getJsonNumber("id").longValue());
+                login.json().getJsonObject("user").getJsonNumber("id").longValue());
     }
 }
