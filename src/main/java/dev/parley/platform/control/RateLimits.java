@@ -175,12 +175,7 @@ public class RateLimits {
      * to its own subscribers, and this is asked under a room's lock, where Redis has no place.
      */
     public boolean takePresence(String username) {
-        long now = System.nanoTime();
-        return presence.computeIfAbsent(
-                                username.toLowerCase(Locale.ROOT),
-                                k -> new TokenBucket(presenceCapacity, presencePerSecond, now))
-                        .take(now)
-                == 0;
+        return takeHere(presence, username.toLowerCase(Locale.ROOT), presenceCapacity, presencePerSecond) == 0;
     }
 
     /** One room created, joined or left, or one member added; refused with 429 over the limit. */
@@ -238,11 +233,14 @@ public class RateLimits {
 
     // in a cluster the bucket is one in Redis for every node; without Redis, this node's own
     private long wait(Map<String, TokenBucket> buckets, String name, String key, double capacity, double perSecond) {
-        return shared.token(name, key, capacity, perSecond).orElseGet(() -> {
-            long now = System.nanoTime();
-            return buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, perSecond, now))
-                    .take(now);
-        });
+        return shared.token(name, key, capacity, perSecond)
+                .orElseGet(() -> takeHere(buckets, key, capacity, perSecond));
+    }
+
+    private static long takeHere(Map<String, TokenBucket> buckets, String key, double capacity, double perSecond) {
+        long now = System.nanoTime();
+        return buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, perSecond, now))
+                .take(now);
     }
 
     private void forgetIdle() {

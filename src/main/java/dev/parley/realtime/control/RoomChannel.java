@@ -312,7 +312,8 @@ final class RoomChannel {
     private void announce(String username, boolean present, List<Connection> kick) {
         if (pace.announceNow(username, present)) {
             toSubscribers(presence(present ? "join" : "leave", username), null, kick);
-        } else if (settling == null && pace.unsettled()) {
+        } else if (settling == null) {
+            // not announced: the user is unsettled now, and a settle will tell the room
             settleLater();
         }
     }
