@@ -47,6 +47,9 @@ final class ParleyServer implements AutoCloseable {
             // and each of those few users arrives in all of their rooms: every arrival is announced, as before
             "-Dparley.ratelimit.presence.capacity=1000000",
             "-Dparley.ratelimit.presence.per-second=1000000",
+            // one publisher socket may send faster than a person's socket is allowed to
+            "-Dparley.ratelimit.frames.capacity=1000000",
+            "-Dparley.ratelimit.frames.per-second=1000000",
             // tokens are fetched once per run; a long run must not outlive them
             "-Dparley.jwt.lifetime=PT12H",
             // as the run command (pom.xml): no class-path search for a JSON-P provider per token

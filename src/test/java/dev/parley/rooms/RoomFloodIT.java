@@ -21,19 +21,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Floods that other people pay for, against a server with the shipped room and subscription
+ * Floods that other people pay for, against a server with the shipped room, subscription and frame
  * limits (the Arquillian servers raise them: the suite's users act faster than people). Every
  * public room was listed to every user, so one account's rooms decided the size of everyone's GET
  * /rooms, and past 65,535 public rooms broke it on PostgreSQL: 500 for every user (one IN list of
  * every listed room, over the driver's limit on parameters). A direct message opened a room with
  * its addressee even when the message was refused. Each subscribe frame could announce its user to
- * the whole room, and so could each socket opened and closed, and each step of a read marker.
+ * the whole room, and so could each socket opened and closed, each step of a read marker, and each
+ * delete.
  */
 @ExtendWith(TestDatabase.class)
 class RoomFloodIT {
@@ -56,6 +58,16 @@ class RoomFloodIT {
 
     static final int PRESENCE_PER_SECOND = 5;
 
+    /** Not the shipped parley.ratelimit.messages.*: the read test's talker sends 150 at once. */
+    static final int MESSAGES = 200;
+
+    static final int MESSAGES_PER_SECOND = 20;
+
+    /** The shipped parley.ratelimit.frames.*: one socket's own allowance, whatever the frames ask. */
+    static final int FRAMES = 2000;
+
+    static final int FRAMES_PER_SECOND = 100;
+
     static MicroProcess server;
     static Api api;
     static RestCalls rest;
@@ -76,6 +88,10 @@ class RoomFloodIT {
                         "-Dparley.ratelimit.reads.per-second=" + READS_PER_SECOND,
                         "-Dparley.ratelimit.presence.capacity=" + PRESENCE,
                         "-Dparley.ratelimit.presence.per-second=" + PRESENCE_PER_SECOND,
+                        "-Dparley.ratelimit.messages.capacity=" + MESSAGES,
+                        "-Dparley.ratelimit.messages.per-second=" + MESSAGES_PER_SECOND,
+                        "-Dparley.ratelimit.frames.capacity=" + FRAMES,
+                        "-Dparley.ratelimit.frames.per-second=" + FRAMES_PER_SECOND,
                         "-Dparley.rooms.max-listed=" + LISTED));
         api = server.api();
         rest = new RestCalls(api);
@@ -266,22 +282,133 @@ class RoomFloodIT {
             assertTrue(moved.size() < history, "some of " + history + " steps were refused: " + moved.size());
             assertEquals(moved.get(moved.size() - 1), rest.markers(room, talker).get(stepper.name()));
 
-            List<JsonObject> heard = new ArrayList<>();
-            long last = moved.get(moved.size() - 1);
-            await("the stepper's last read").atMost(WAIT).until(() -> {
-                heard.addAll(listener.drain());
-                return heard.stream()
-                        .anyMatch(frame -> "read".equals(ChatClient.type(frame))
-                                && frame.getJsonNumber("seq").longValue() == last);
-            });
-            heard.addAll(listener.fence());
             assertEquals(
                     moved,
-                    heard.stream()
-                            .filter(frame -> "read".equals(ChatClient.type(frame)))
-                            .filter(frame -> stepper.name().equals(frame.getString("user")))
-                            .map(frame -> frame.getJsonNumber("seq").longValue())
-                            .toList());
+                    heardUpTo(
+                            listener,
+                            "read",
+                            moved.get(moved.size() - 1),
+                            f -> stepper.name().equals(f.getString("user"))));
+        } finally {
+            listener.close();
+        }
+    }
+
+    /**
+     * The seqs of the {@code type} frames matching {@code whose} that {@code listener} hears until
+     * the one with seq {@code last} and nothing more is on its way.
+     */
+    static List<Long> heardUpTo(ChatClient listener, String type, long last, Predicate<JsonObject> whose) {
+        List<JsonObject> heard = new ArrayList<>();
+        await("the " + type + " of seq " + last).atMost(WAIT).until(() -> {
+            heard.addAll(listener.drain());
+            return heard.stream()
+                    .anyMatch(frame -> type.equals(ChatClient.type(frame))
+                            && frame.getJsonNumber("seq").longValue() == last);
+        });
+        heard.addAll(listener.fence());
+        return heard.stream()
+                .filter(frame -> type.equals(ChatClient.type(frame)))
+                .filter(whose)
+                .map(frame -> frame.getJsonNumber("seq").longValue())
+                .toList();
+    }
+
+    /** The seqs of the deleted messages among the room's first {@code count}, read page by page. */
+    static List<Long> tombstones(long room, User reader, int count) {
+        List<Long> seqs = new ArrayList<>();
+        for (int after = 0; after < count; after += 200) {
+            Api.Reply page = api.get("/rooms/" + room + "/messages?limit=200&after=" + after, reader.token());
+            assertEquals(200, page.status(), page::toString);
+            page.json().getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                    .filter(m -> m.getBoolean("deleted", false))
+                    .forEach(m -> seqs.add(m.getJsonNumber("seq").longValue()));
+        }
+        return seqs;
+    }
+
+    /**
+     * Every frame costs the node its parse and its answer, and frames that ask for nothing
+     * limited (pings, junk) were answered without end: one socket could keep a core busy. A
+     * socket has its own allowance of frames; past it they are refused, and a socket that keeps
+     * going is closed. Another socket of the same user is not touched.
+     */
+    @Test
+    void aSocketPastItsFrameAllowanceIsRefusedThenClosed() {
+        User user = RestCalls.register(api, "pinger").get(0);
+        long room = rest.publicRoom(user);
+        ChatClient other = watching(user, room);
+        ChatClient pinger = ChatClient.to(api, "/ws/chat").bearer(user.token()).open();
+        try {
+            pinger.next("connected");
+            int sent = 0;
+            long started = System.nanoTime();
+            while (sent < 2 * FRAMES && pinger.trySend(ChatClient.frame("type", "ping"))) {
+                sent++;
+            }
+            int code = pinger.awaitClose(Duration.ofSeconds(30));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertTrue(code == 4029 || code == 1006, "the flooding socket is closed for its rate: " + code);
+            int pongs = 0;
+            int refused = 0;
+            for (JsonObject frame : pinger.drain()) {
+                switch (ChatClient.type(frame)) {
+                    case "pong" -> pongs++;
+                    case "error" -> {
+                        Frames.assertError(frame, "rate_limited", null);
+                        refused++;
+                    }
+                    default -> throw new AssertionError("the pinger: unexpected frame " + frame);
+                }
+            }
+            assertTrue(refused >= 30, "30 refusals in a row came before the close: " + refused);
+            assertTrue(
+                    pongs >= FRAMES && pongs <= FRAMES + FRAMES_PER_SECOND * (seconds + 1),
+                    pongs + " answered of " + sent + " in " + seconds + " s");
+
+            // the same user's other socket keeps its own allowance
+            assertTrue(other.fence().stream().noneMatch(frame -> "error".equals(ChatClient.type(frame))));
+            assertEquals(false, other.isClosed());
+        } finally {
+            pinger.close();
+            other.close();
+        }
+    }
+
+    /**
+     * A delete is a frame to every member, and deletes spent no allowance: a history stored at the
+     * sending pace, or a whole room's by its owner, came back as one burst. Deletes share the
+     * message allowance; the room hears only the deletes that were made.
+     */
+    @Test
+    void deletesSpendTheMessageAllowance() {
+        List<User> users = RestCalls.register(api, "moderating", "chatty", "chattier", "chattiest");
+        User owner = users.get(0);
+        long room = rest.publicRoom(owner, users.get(1), users.get(2), users.get(3));
+        int history = 3 * MESSAGES / 2;
+        for (int n = 1; n <= history; n++) {
+            rest.post(users.get(1 + n % 3), room, "line " + n);
+        }
+        ChatClient listener = watching(users.get(1), room);
+        try {
+            List<Long> deleted = new ArrayList<>();
+            long started = System.nanoTime();
+            for (long seq = 1; seq <= history; seq++) {
+                Api.Reply reply = rest.deleteMessage(owner, room, seq);
+                if (reply.status() == 204) {
+                    deleted.add(seq);
+                } else {
+                    Posting.assertRateLimited(reply);
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertTrue(deleted.size() >= MESSAGES, "the allowance got through first: " + deleted.size());
+            assertTrue(
+                    deleted.size() < history && deleted.size() <= MESSAGES + MESSAGES_PER_SECOND * (seconds + 1),
+                    deleted.size() + " of " + history + " deletes in " + seconds + " s");
+            assertEquals(deleted, tombstones(room, owner, history));
+
+            assertEquals(deleted, heardUpTo(listener, "message_deleted", deleted.get(deleted.size() - 1), f -> true));
         } finally {
             listener.close();
         }

@@ -124,8 +124,13 @@ public class Messages {
         return view;
     }
 
-    /** The sender or the room's owner deletes; a tombstone keeps the seq. */
+    /**
+     * The sender or the room's owner deletes; a tombstone keeps the seq. A delete spends the
+     * deleter's message allowance like a send or an edit: each is a frame to every member, and a
+     * history stored at the sending pace must not come back as one burst.
+     */
     public void delete(User deleter, long roomId, long seq) {
+        rateLimits.takeMessage(deleter.username());
         Room room = rooms.visible(deleter, roomId).room();
         rooms.requireMember(deleter, roomId);
         Message message = find(roomId, seq);

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -70,6 +71,16 @@ public class ChatProtocol {
     @ConfigProperty(name = "parley.ratelimit.abuse-strikes", defaultValue = "30")
     int abuseStrikes;
 
+    // every frame costs its parse and its answer, whatever it asks: a socket's own allowance
+    // bounds what one connection can make the node do, junk and pings included
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.frames.capacity", defaultValue = "2000")
+    double frameCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.frames.per-second", defaultValue = "100")
+    double framesPerSecond;
+
     /** One client frame on an open connection. */
     public void text(Connection connection, String text) {
         connection.heard();
@@ -78,6 +89,16 @@ public class ChatProtocol {
                 || (text.length() * 3L > maxFrameBytes
                         && text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes)) {
             connection.close(1009, "frame larger than " + maxFrameBytes + " bytes");
+            return;
+        }
+        long wait = connection.takeFrame(frameCapacity, framesPerSecond, System.nanoTime());
+        if (wait > 0) {
+            Refusal refusal = Refusal.rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
+            connection.send(new ServerFrame.Error(refusal.code(), refusal.getMessage(), null));
+            meters.add(Meters.Count.RATE_LIMITED_FRAMES);
+            if (connection.overruns() >= abuseStrikes) {
+                connection.closeAfterQueued(4029, "rate limit exceeded");
+            }
             return;
         }
         String ref = null;

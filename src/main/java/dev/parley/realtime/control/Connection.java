@@ -3,6 +3,7 @@ package dev.parley.realtime.control;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
 import dev.parley.platform.control.Meters;
+import dev.parley.platform.control.TokenBucket;
 import dev.parley.realtime.entity.ServerFrame;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +41,8 @@ public class Connection {
     private volatile Long defaultRoom;
     private volatile boolean pinned;
     private int strikes;
+    private TokenBucket frames;
+    private int overruns;
 
     public Connection(
             String id, Transport transport, User user, Identity identity, ConnectionCap.Slot slot, Limits limits) {
@@ -199,6 +202,33 @@ public class Connection {
         if (previous != null) {
             previous.cancel(false);
         }
+    }
+
+    /**
+     * Takes one of this socket's incoming frames from its allowance: 0 when taken, else the
+     * nanoseconds until one is there. Made at the first frame, so streams and quiet sockets hold
+     * none; only the connection's own frame thread calls it.
+     */
+    long takeFrame(double capacity, double perSecond, long now) {
+        if (frames == null) {
+            frames = new TokenBucket(capacity, perSecond, now);
+        } else if (overruns > 0 && frames.isFull(now)) {
+            overruns = 0;
+        }
+        long wait = frames.take(now);
+        if (wait > 0) {
+            overruns++;
+        }
+        return wait;
+    }
+
+    /**
+     * Frames refused by the allowance since it was last full. Not "in a row": a client sending at
+     * twice the refill rate gets every other frame through and would never be refused 30 times in
+     * a row, but it never lets the allowance fill up either.
+     */
+    int overruns() {
+        return overruns;
     }
 
     /** Counts refusals in a row (only the connection's own frame thread calls these). */
