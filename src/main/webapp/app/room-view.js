@@ -124,6 +124,9 @@ export function roomView(store, chat) {
     const node = el("li", { class: `msg${mine ? " mine" : ""}`, dataset: { seq: message.seq } },
       el("div", { class: "meta" },
         el("span", { class: "sender" }, message.sender_name ?? message.sender),
+        // anyone may take any display name: the username tells who really wrote it
+        message.sender_name && message.sender_name !== message.sender
+          ? el("span", { class: "handle", title: "username" }, `@${message.sender}`) : null,
         el("time", { datetime: message.timestamp }, TIME.format(new Date(message.timestamp))),
         message.edited_at && !message.deleted ? el("span", { class: "edited" }, "(edited)") : null));
     if (message.deleted) {

@@ -177,6 +177,16 @@ public final class ChatPage implements AutoCloseable {
         return texts("#messages li.pending .content");
     }
 
+    /** Who each stored message with this content is shown as sent by: the name, and the handle when one shows. */
+    public List<String> senders(String content) {
+        @SuppressWarnings("unchecked")
+        List<String> senders = (List<String>) script("""
+                return [...document.querySelectorAll('#messages li[data-seq]')]
+                    .filter(li => li.querySelector('.content')?.textContent === arguments[0])
+                    .map(li => [...li.querySelectorAll('.sender, .handle')].map(e => e.textContent).join(' '))""", content);
+        return senders;
+    }
+
     public List<String> texts(String css) {
         @SuppressWarnings("unchecked")
         List<String> texts = (List<String>)

@@ -9,6 +9,7 @@ import dev.parley.support.Browsers;
 import dev.parley.support.ChatPage;
 import dev.parley.support.Deployments;
 import dev.parley.support.ParleyTest;
+import dev.parley.support.RestCalls;
 import dev.parley.support.StubModelServer;
 import dev.parley.support.Users;
 import java.io.IOException;
@@ -239,8 +240,30 @@ class WebClientIT {
         assertEquals(201, posted.status(), posted::toString);
     }
 
+    /**
+     * A display name is anyone's to choose, so a message showed only the name: anyone could post
+     * as "carol". The sender's username shows beside a display name that differs from it.
+     */
     @Test
     @Order(8)
+    void aBorrowedDisplayNameShowsWhoReallySentIt() {
+        Api api = new Api(url);
+        Users.User mallory = RestCalls.registerNamed(api, "mallory", carol.name());
+        assertEquals(
+                204,
+                api.put("/rooms/" + historyRoom + "/members/me", mallory.token())
+                        .status());
+        var posted = api.post("/rooms/" + historyRoom + "/messages", "{\"content\":\"trust me\"}", mallory.token());
+        assertEquals(201, posted.status(), posted::toString);
+        postAsCarol(api, "the real one");
+
+        bob.awaitMessage("the real one");
+        assertEquals(List.of(carol.name() + " @" + mallory.name()), bob.senders("trust me"));
+        assertEquals(List.of(carol.name()), bob.senders("the real one"));
+    }
+
+    @Test
+    @Order(9)
     void ownMessagesCanBeEditedAndDeleted() {
         bob.openRoom(room);
         bob.send("a mesage with a typo");
@@ -275,7 +298,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void privateRoomsTakeMembersAndDirectConversationsStartByUsername() {
         String aliceName = alice.driver().findElement(By.id("who")).getText();
         String bobName = bob.driver().findElement(By.id("who")).getText();
@@ -300,7 +323,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aRenewedTokenReachesTheOpenSocket() {
         String before = (String) alice.script("return sessionStorage.getItem('parley.session')");
         assertEquals(Boolean.TRUE, alice.script("return window.parley.renewToken()"));
@@ -316,7 +339,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void thePageFitsA360PixelScreen() {
         bob.driver().manage().window().setSize(new Dimension(360, 740));
         bob.await(
@@ -327,7 +350,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void theAssistantsReplyShowsAsItStreamsThenAsTheSavedMessage() throws Exception {
         try (StubModelServer model = StubModelServer.start()) {
             CountDownLatch release = new CountDownLatch(1);
