@@ -39,7 +39,14 @@ export class Api {
   }
 
   register(username, password) { return this.call("POST", "auth/register", { username, password }); }
-  login(username, password) { return this.call("POST", "auth/login", { username, password }); }
+  // the device proof of the last login as this user here: a stranger failing logins for the name
+  // runs down the name's attempts, not this browser's
+  async login(username, password) {
+    const key = `parley.device.${username.toLowerCase()}`;
+    const issued = await this.call("POST", "auth/login", { username, password, device: localStorage.getItem(key) ?? undefined });
+    if (issued?.device) localStorage.setItem(key, issued.device);
+    return issued;
+  }
   refresh() { return this.call("POST", "auth/refresh"); }
   logout() { return this.call("POST", "auth/logout"); }
   rooms() { return this.call("GET", "rooms"); }

@@ -21,6 +21,7 @@ import dev.parley.support.Subscribed;
 import dev.parley.support.TestKeys;
 import dev.parley.support.Users;
 import dev.parley.support.Users.User;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -425,5 +426,56 @@ class HostileInputIT {
         assertTrue(wrongAnswered >= 5 && wrongAnswered <= 12, "the burst of guesses answered first: " + wrongAnswered);
         // while guessing is held back, the right password is held back too: a 200 would tell a guesser it was right
         assertProblem(429, api.post("/auth/login", right, null));
+    }
+
+    /**
+     * A stranger failing logins for a name ran its attempts down, and then its owner could not
+     * sign in either, anywhere. A client that signed in before sends the device proof its login
+     * got, and its attempts are its own: the guesser locks out new devices only.
+     */
+    @Test
+    void aDeviceThatSignedInBeforeIsNotLockedOutByAGuesserOfItsName() {
+        List<User> users = RestCalls.register(api, "owner", "bystander");
+        User owner = users.get(0);
+        Api.Reply first = login(owner.name(), Users.PASSWORD, null);
+        assertEquals(200, first.status(), first::toString);
+        String proof = first.json().getString("device");
+
+        guessUntilLimited(owner.name(), null);
+        assertProblem(429, login(owner.name(), Users.PASSWORD, null));
+        Api.Reply known = login(owner.name().toUpperCase(Locale.ROOT), Users.PASSWORD, proof);
+        assertEquals(200, known.status(), known::toString);
+        assertEquals(proof, known.json().getString("device"));
+        assertEquals(owner.name(), known.json().getJsonObject("user").getString("username"));
+
+        // the proof vouches for its own user only, and it is no token
+        guessUntilLimited(users.get(1).name(), null);
+        assertProblem(429, login(users.get(1).name(), Users.PASSWORD, proof));
+        assertProblem(401, api.get("/me", proof));
+
+        // a guesser holding the proof is limited like one without it
+        guessUntilLimited(owner.name(), proof);
+        assertProblem(429, login(owner.name(), Users.PASSWORD, proof));
+    }
+
+    Api.Reply login(String username, String password, String device) {
+        var body = Json.createObjectBuilder().add("username", username).add("password", password);
+        if (device != null) {
+            body.add("device", device);
+        }
+        return api.post("/auth/login", body.build().toString(), null);
+    }
+
+    /** Wrong passwords for {@code username} until one is refused as rate-limited; fails if none is within 20. */
+    void guessUntilLimited(String username, String device) {
+        for (int i = 0; i < 20; i++) {
+            Api.Reply guess = login(username, "not it", device);
+            if (guess.status() == 429) {
+                assertEquals("rate_limited", guess.json().getString("code"), guess::toString);
+                return;
+            }
+            assertProblem(401, guess);
+        }
+        throw new AssertionError("20 wrong passwords for " + username + " and none refused");
     }
 }

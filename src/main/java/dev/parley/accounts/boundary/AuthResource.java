@@ -3,6 +3,7 @@ package dev.parley.accounts.boundary;
 import dev.parley.accounts.control.Accounts;
 import dev.parley.accounts.control.Bans;
 import dev.parley.accounts.control.Caller;
+import dev.parley.accounts.control.DeviceProofs;
 import dev.parley.accounts.control.Passwords;
 import dev.parley.accounts.control.Revocations;
 import dev.parley.accounts.control.Tokens;
@@ -48,7 +49,10 @@ public class AuthResource {
 
     record Credentials(
             @Schema(required = true) String username,
-            @Schema(required = true) String password) {}
+            @Schema(required = true) String password,
+
+            @Schema(maxLength = 200, description = "the device proof of this user's last login on this client")
+            String device) {}
 
     @Inject
     Accounts accounts;
@@ -64,6 +68,9 @@ public class AuthResource {
 
     @Inject
     RateLimits rateLimits;
+
+    @Inject
+    DeviceProofs devices;
 
     @Inject
     Bans bans;
@@ -119,17 +126,28 @@ public class AuthResource {
         JsonInput input = JsonInput.parse(body);
         String username = input.string("username", 1, 200, true);
         String password = input.string("password", 1, Passwords.MAX_LENGTH, true);
+        String proof = input.string("device", 1, 200, false);
         input.validate();
-        rateLimits.takeAuthFor(username);
+        // a device that signed in as this user before is limited on its own, not with the name
+        String device = devices.deviceOf(proof, username).orElse(null);
+        if (device != null) {
+            rateLimits.takeAuthForDevice(device);
+        } else {
+            rateLimits.takeAuthFor(username);
+        }
         User user = accounts.byUsername(username).orElse(null);
         if (!passwords.matches(password, user == null ? null : user.passwordHash())) {
             throw Refusal.unauthorized("unknown username or wrong password");
         }
-        rateLimits.succeededFor(username);
+        if (device != null) {
+            rateLimits.succeededForDevice(device);
+        } else {
+            rateLimits.succeededFor(username);
+        }
         if (bans.isBanned(user.username())) {
             throw Refusal.banned();
         }
-        return tokens.issue(user);
+        return tokens.issue(user).withDevice(device != null ? proof : devices.issue(user.username()));
     }
 
     /** Gives the presented token back: refused from now until it expires, and its sockets and streams close with 1008. */

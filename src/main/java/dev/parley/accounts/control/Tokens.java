@@ -66,6 +66,11 @@ public class Tokens {
                 : VerificationKeys.from(publicKey.orElse(null), publicKeyLocation.orElse(null));
     }
 
+    /** The key tokens are signed with here; empty when an external issuer signs them. */
+    Optional<SigningKey> signingKey() {
+        return key;
+    }
+
     /** The token a request presents: the Authorization header's bearer token, else the query's. */
     public static String presented(String authorization, String queryToken) {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

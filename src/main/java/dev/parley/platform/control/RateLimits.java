@@ -123,6 +123,7 @@ public class RateLimits {
     private final Map<String, TokenBucket> assistant = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authByAddress = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> authByUser = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> authByDevice = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> roomChanges = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> tokenChanges = new ConcurrentHashMap<>();
@@ -203,13 +204,27 @@ public class RateLimits {
      * after another, from being refused for it.
      */
     public void succeededFor(String username) {
-        String key = username.toLowerCase(Locale.ROOT);
-        if (shared.giveBack("auth-user", key, authUserCapacity, authUserPerSecond)
-                .isEmpty()) {
-            long now = System.nanoTime();
-            TokenBucket bucket = authByUser.get(key);
+        giveBack(authByUser, "auth-user", username.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * One login attempt that brought a device proof for its username: charged to that device
+     * instead of the username, so a guesser running the username's attempts down does not lock out
+     * a device the user signed in on before. As many attempts per device as per username.
+     */
+    public void takeAuthForDevice(String deviceId) {
+        take(authByDevice, "auth-device", deviceId, authUserCapacity, authUserPerSecond);
+    }
+
+    public void succeededForDevice(String deviceId) {
+        giveBack(authByDevice, "auth-device", deviceId);
+    }
+
+    private void giveBack(Map<String, TokenBucket> buckets, String name, String key) {
+        if (shared.giveBack(name, key, authUserCapacity, authUserPerSecond).isEmpty()) {
+            TokenBucket bucket = buckets.get(key);
             if (bucket != null) {
-                bucket.giveBack(now);
+                bucket.giveBack(System.nanoTime());
             }
         }
     }
@@ -251,6 +266,7 @@ public class RateLimits {
                 assistant,
                 authByAddress,
                 authByUser,
+                authByDevice,
                 roomChanges,
                 subscriptions,
                 tokenChanges,
