@@ -50,6 +50,9 @@ final class ParleyServer implements AutoCloseable {
             // one publisher socket may send faster than a person's socket is allowed to
             "-Dparley.ratelimit.frames.capacity=1000000",
             "-Dparley.ratelimit.frames.per-second=1000000",
+            // and a few users send the REST half of the many-rooms load
+            "-Dparley.ratelimit.requests.capacity=1000000",
+            "-Dparley.ratelimit.requests.per-second=1000000",
             // tokens are fetched once per run; a long run must not outlive them
             "-Dparley.jwt.lifetime=PT12H",
             // as the run command (pom.xml): no class-path search for a JSON-P provider per token

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Floods that other people pay for, against a server with the shipped room, subscription and frame
- * limits (the Arquillian servers raise them: the suite's users act faster than people). Every
+ * Floods that other people pay for, against a server with the shipped room, subscription, frame
+ * and request limits (the Arquillian servers raise them: the suite's users act faster than people). Every
  * public room was listed to every user, so one account's rooms decided the size of everyone's GET
  * /rooms, and past 65,535 public rooms broke it on PostgreSQL: 500 for every user (one IN list of
  * every listed room, over the driver's limit on parameters). A direct message opened a room with
@@ -68,6 +68,11 @@ class RoomFloodIT {
 
     static final int FRAMES_PER_SECOND = 100;
 
+    /** The shipped parley.ratelimit.requests.*: a user's REST requests, whatever they ask. */
+    static final int REQUESTS = 600;
+
+    static final int REQUESTS_PER_SECOND = 50;
+
     static MicroProcess server;
     static Api api;
     static RestCalls rest;
@@ -92,6 +97,8 @@ class RoomFloodIT {
                         "-Dparley.ratelimit.messages.per-second=" + MESSAGES_PER_SECOND,
                         "-Dparley.ratelimit.frames.capacity=" + FRAMES,
                         "-Dparley.ratelimit.frames.per-second=" + FRAMES_PER_SECOND,
+                        "-Dparley.ratelimit.requests.capacity=" + REQUESTS,
+                        "-Dparley.ratelimit.requests.per-second=" + REQUESTS_PER_SECOND,
                         "-Dparley.rooms.max-listed=" + LISTED));
         api = server.api();
         rest = new RestCalls(api);
@@ -312,6 +319,38 @@ class RoomFloodIT {
                 .filter(whose)
                 .map(frame -> frame.getJsonNumber("seq").longValue())
                 .toList();
+    }
+
+    /**
+     * Reads had no bound: one user paging history or listing rooms as fast as the node answered
+     * kept a core busy. A user's REST requests share one allowance per node; past it 429 with
+     * Retry-After, and other users are not touched.
+     */
+    @Test
+    void aUsersRequestsPastTheirAllowanceAreRefusedAndNoOneElses() {
+        List<User> users = RestCalls.register(api, "reader", "neighbour");
+        User reader = users.get(0);
+        long room = rest.publicRoom(reader);
+        int answered = 0;
+        Api.Reply refused = null;
+        long started = System.nanoTime();
+        for (int n = 0; n < 2 * REQUESTS && refused == null; n++) {
+            Api.Reply page = api.get("/rooms/" + room + "/messages?limit=200", reader.token());
+            if (page.status() == 200) {
+                answered++;
+            } else {
+                refused = page;
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(refused != null, "no 429 in " + 2 * REQUESTS + " requests");
+        Posting.assertRateLimited(refused);
+        assertTrue(
+                answered >= REQUESTS - 1 && answered <= REQUESTS + REQUESTS_PER_SECOND * (seconds + 1),
+                answered + " answered in " + seconds + " s");
+        Api.Reply neighbours = api.get("/me", users.get(1).token());
+        assertEquals(200, neighbours.status(), neighbours::toString);
+        assertEquals(users.get(1).name(), neighbours.json().getString("username"));
     }
 
     /** The seqs of the deleted messages among the room's first {@code count}, read page by page. */

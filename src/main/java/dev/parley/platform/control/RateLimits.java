@@ -98,6 +98,16 @@ public class RateLimits {
     @ConfigProperty(name = "parley.ratelimit.presence.per-second", defaultValue = "5")
     double presencePerSecond;
 
+    // every REST request costs the node its container work and often a query, whatever it asks:
+    // history pages and room lists had no bound at all
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.requests.capacity", defaultValue = "600")
+    double requestsCapacity;
+
+    @Inject
+    @ConfigProperty(name = "parley.ratelimit.requests.per-second", defaultValue = "50")
+    double requestsPerSecond;
+
     // logins and registrations cost a deliberately slow password hash: bounded per client and per name
     @Inject
     @ConfigProperty(name = "parley.ratelimit.auth.per-address.capacity", defaultValue = "200")
@@ -129,6 +139,7 @@ public class RateLimits {
     private final Map<String, TokenBucket> tokenChanges = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> reads = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> presence = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> requests = new ConcurrentHashMap<>();
     private ScheduledFuture<?> sweeper;
 
     @PostConstruct
@@ -177,6 +188,18 @@ public class RateLimits {
      */
     public boolean takePresence(String username) {
         return takeHere(presence, username.toLowerCase(Locale.ROOT), presenceCapacity, presencePerSecond) == 0;
+    }
+
+    /**
+     * One authenticated REST request; refused with 429 over the limit. This node's own bucket:
+     * asking Redis would add a round trip to every request, and each node's allowance bounds
+     * that node's work, which is what it is for.
+     */
+    public void takeRequest(String username) {
+        long wait = takeHere(requests, username.toLowerCase(Locale.ROOT), requestsCapacity, requestsPerSecond);
+        if (wait > 0) {
+            throw Refusal.rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
+        }
     }
 
     /** One room created, joined or left, or one member added; refused with 429 over the limit. */
@@ -271,7 +294,8 @@ public class RateLimits {
                 subscriptions,
                 tokenChanges,
                 reads,
-                presence)) {
+                presence,
+                requests)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
     }
