@@ -198,7 +198,7 @@ public class RateLimits {
     public void takeRequest(String username) {
         long wait = takeHere(requests, username.toLowerCase(Locale.ROOT), requestsCapacity, requestsPerSecond);
         if (wait > 0) {
-            throw Refusal.rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
+            throw Refusal.rateLimitedFor(wait);
         }
     }
 
@@ -255,7 +255,7 @@ public class RateLimits {
     private void take(Map<String, TokenBucket> buckets, String name, String key, double capacity, double perSecond) {
         long wait = wait(buckets, name, key, capacity, perSecond);
         if (wait > 0) {
-            throw Refusal.rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
+            throw Refusal.rateLimitedFor(wait);
         }
     }
 

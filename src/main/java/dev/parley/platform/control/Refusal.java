@@ -3,6 +3,7 @@ package dev.parley.platform.control;
 import dev.parley.platform.entity.FieldError;
 import dev.parley.platform.entity.Problem;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A request the server refuses on purpose. Thrown from anywhere, answered as
@@ -75,6 +76,11 @@ public class Refusal extends RuntimeException {
 
     public static Refusal conflict(String detail) {
         return new Refusal(409, "conflict", "Conflict", detail, List.of());
+    }
+
+    /** Over a limit whose next token comes in {@code waitNanos}: Retry-After in whole seconds, at least one. */
+    public static Refusal rateLimitedFor(long waitNanos) {
+        return rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L)));
     }
 
     public static Refusal rateLimited(long retryAfterSeconds) {

@@ -18,7 +18,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -93,7 +92,7 @@ public class ChatProtocol {
         }
         long wait = connection.takeFrame(frameCapacity, framesPerSecond, System.nanoTime());
         if (wait > 0) {
-            Refusal refusal = Refusal.rateLimited(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
+            Refusal refusal = Refusal.rateLimitedFor(wait);
             connection.send(new ServerFrame.Error(refusal.code(), refusal.getMessage(), null));
             meters.add(Meters.Count.RATE_LIMITED_FRAMES);
             if (connection.overruns() >= abuseStrikes) {
