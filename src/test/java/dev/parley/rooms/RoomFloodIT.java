@@ -194,25 +194,8 @@ class RoomFloodIT {
                     && looper.trySend(ChatClient.frame("type", "subscribe", "room_id", room, "ref", "s-" + sent))) {
                 sent++;
             }
-            int code = looper.awaitClose(Duration.ofSeconds(30));
-            // 4029, or 1006 when the close frame is lost behind the unread flood (LimitsIT)
-            assertTrue(code == 4029 || code == 1006, "the looping socket is closed for its rate: " + code);
-            int subscribed = 0;
-            int refused = 0;
-            for (JsonObject frame : looper.drain()) {
-                switch (ChatClient.type(frame)) {
-                    case "subscribed" -> subscribed++;
-                    case "error" -> {
-                        Frames.assertError(frame, "rate_limited", null);
-                        refused++;
-                    }
-                    case "presence", "room_added" -> {
-                        // the room's comings and goings
-                    }
-                    default -> throw new AssertionError("the looper: unexpected frame " + frame);
-                }
-            }
-            assertTrue(refused >= 30, "30 refusals in a row came before the close: " + refused);
+            // besides the answers, the room's comings and goings
+            int subscribed = answeredBeforeTheClose(looper, "subscribed", "presence", "room_added");
             assertTrue(subscribed >= 1 && subscribed < sent, subscribed + " of " + sent + " subscribed");
 
             // the listener heard the looper arrive once, and leave once when it was closed
@@ -236,6 +219,32 @@ class RoomFloodIT {
             looper.close();
             listener.close();
         }
+    }
+
+    /**
+     * Waits until a flooding socket is closed for its rate (4029, or 1006 when the close frame is
+     * lost behind the unread flood, LimitsIT) and checks what it got first: at least 30
+     * {@code rate_limited} errors, and no frame but those, {@code answer}s and {@code others}.
+     * Returns how many {@code answer}s.
+     */
+    static int answeredBeforeTheClose(ChatClient flooder, String answer, String... others) {
+        int code = flooder.awaitClose(Duration.ofSeconds(30));
+        assertTrue(code == 4029 || code == 1006, "the flooding socket is closed for its rate: " + code);
+        int answered = 0;
+        int refused = 0;
+        for (JsonObject frame : flooder.drain()) {
+            String type = ChatClient.type(frame);
+            if (type.equals(answer)) {
+                answered++;
+            } else if (type.equals("error")) {
+                Frames.assertError(frame, "rate_limited", null);
+                refused++;
+            } else if (!List.of(others).contains(type)) {
+                throw new AssertionError("the flooder: unexpected frame " + frame);
+            }
+        }
+        assertTrue(refused >= 30, "30 refusals came before the close: " + refused);
+        return answered;
     }
 
     /** A socket of {@code user} on {@code room}, past its connected and subscribed frames. */
@@ -385,22 +394,8 @@ class RoomFloodIT {
             while (sent < 2 * FRAMES && pinger.trySend(ChatClient.frame("type", "ping"))) {
                 sent++;
             }
-            int code = pinger.awaitClose(Duration.ofSeconds(30));
+            int pongs = answeredBeforeTheClose(pinger, "pong");
             double seconds = (System.nanoTime() - started) / 1e9;
-            assertTrue(code == 4029 || code == 1006, "the flooding socket is closed for its rate: " + code);
-            int pongs = 0;
-            int refused = 0;
-            for (JsonObject frame : pinger.drain()) {
-                switch (ChatClient.type(frame)) {
-                    case "pong" -> pongs++;
-                    case "error" -> {
-                        Frames.assertError(frame, "rate_limited", null);
-                        refused++;
-                    }
-                    default -> throw new AssertionError("the pinger: unexpected frame " + frame);
-                }
-            }
-            assertTrue(refused >= 30, "30 refusals in a row came before the close: " + refused);
             assertTrue(
                     pongs >= FRAMES && pongs <= FRAMES + FRAMES_PER_SECOND * (seconds + 1),
                     pongs + " answered of " + sent + " in " + seconds + " s");

@@ -92,12 +92,7 @@ public class ChatProtocol {
         }
         long wait = connection.takeFrame(frameCapacity, framesPerSecond, System.nanoTime());
         if (wait > 0) {
-            Refusal refusal = Refusal.rateLimitedFor(wait);
-            connection.send(new ServerFrame.Error(refusal.code(), refusal.getMessage(), null));
-            meters.add(Meters.Count.RATE_LIMITED_FRAMES);
-            if (connection.overruns() >= abuseStrikes) {
-                connection.closeAfterQueued(4029, "rate limit exceeded");
-            }
+            refuse(connection, Refusal.rateLimitedFor(wait), null, connection.overruns());
             return;
         }
         String ref = null;
@@ -135,15 +130,20 @@ public class ChatProtocol {
             }
             connection.forgive();
         } catch (Refusal refusal) {
-            connection.send(new ServerFrame.Error(refusal.code(), refusal.getMessage(), ref));
-            if (refusal.status() == 429) {
-                meters.add(Meters.Count.RATE_LIMITED_FRAMES);
-            }
-            if (refusal.status() == 429 && connection.strike() >= abuseStrikes) {
-                connection.closeAfterQueued(4029, "rate limit exceeded");
-            }
+            refuse(connection, refusal, ref, refusal.status() == 429 ? connection.strike() : 0);
         } catch (RuntimeException unexpected) {
             connection.send(unexpected(unexpected, ref));
+        }
+    }
+
+    /** Answers a refused frame; a client still flooding after {@code strikes} rate-limited ones is closed. */
+    private void refuse(Connection connection, Refusal refusal, String ref, int strikes) {
+        connection.send(new ServerFrame.Error(refusal.code(), refusal.getMessage(), ref));
+        if (refusal.status() == 429) {
+            meters.add(Meters.Count.RATE_LIMITED_FRAMES);
+            if (strikes >= abuseStrikes) {
+                connection.closeAfterQueued(4029, "rate limit exceeded");
+            }
         }
     }
 
