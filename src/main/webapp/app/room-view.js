@@ -6,6 +6,13 @@ import { byId, el, say } from "./dom.js";
 import { roomTitle } from "./rooms-view.js";
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const DAY_AND_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+// a time alone reads as today's: history from another day says which day
+function when(timestamp) {
+  const at = new Date(timestamp);
+  return at.toDateString() === new Date().toDateString() ? TIME.format(at) : DAY_AND_TIME.format(at);
+}
 const NEAR_EDGE_PX = 48;
 
 export function roomView(store, chat) {
@@ -127,7 +134,8 @@ export function roomView(store, chat) {
         // anyone may take any display name: the username tells who really wrote it
         message.sender_name && message.sender_name !== message.sender
           ? el("span", { class: "handle", title: "username" }, `@${message.sender}`) : null,
-        el("time", { datetime: message.timestamp }, TIME.format(new Date(message.timestamp))),
+        el("time", { datetime: message.timestamp, title: DAY_AND_TIME.format(new Date(message.timestamp)) },
+          when(message.timestamp)),
         message.edited_at && !message.deleted ? el("span", { class: "edited" }, "(edited)") : null));
     if (message.deleted) {
       node.append(el("p", { class: "content deleted" }, "This message was deleted."));

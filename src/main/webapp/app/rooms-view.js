@@ -15,7 +15,9 @@ export function roomsView(store, chat) {
 
   function render() {
     const rooms = [...store.rooms.values()];
-    mine.replaceChildren(...rooms.filter((r) => r.member).map((room) => {
+    const member = rooms.filter((r) => r.member);
+    mine.replaceChildren(...(member.length ? [] : [el("li", { class: "empty" }, "No rooms yet: join a public one or create one.")]),
+      ...member.map((room) => {
       const unread = room.id === store.activeRoomId ? 0 : room.unread ?? 0;
       return el("li", {},
         el("button", {
@@ -32,8 +34,8 @@ export function roomsView(store, chat) {
     const joinable = rooms.filter((r) => !r.member && r.visibility === "public");
     others.replaceChildren(...(joinable.length ? joinable.map((room) =>
       el("li", { class: "joinable" },
-        el("span", { class: "room-name" }, room.name),
-        el("span", { class: "count" }, `${room.member_count} members`),
+        el("span", { class: "room-name", title: room.name }, room.name),
+        el("span", { class: "count" }, room.member_count === 1 ? "1 member" : `${room.member_count} members`),
         el("button", {
           type: "button",
           "aria-label": `Join ${room.name}`,

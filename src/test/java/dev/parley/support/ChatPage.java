@@ -119,6 +119,20 @@ public final class ChatPage implements AutoCloseable {
         section.click();
     }
 
+    /** How many members the public-rooms list says a room has, as the user reads it. */
+    public String publicRoomCount(String name) {
+        unfold("Browse public rooms");
+        return await(
+                "room " + name + " offered",
+                d -> d
+                        .findElements(By.xpath("//ul[@id='public-rooms']/li[button[@aria-label='Join " + name
+                                + "']]/span[contains(@class,'count')]"))
+                        .stream()
+                        .map(WebElement::getText)
+                        .findFirst()
+                        .orElse(null));
+    }
+
     public void joinPublicRoom(String name) {
         unfold("Browse public rooms");
         WebElement join = await(

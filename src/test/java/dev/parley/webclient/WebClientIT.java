@@ -92,6 +92,7 @@ class WebClientIT {
         bob.signUp(Users.unique("bob"), Users.PASSWORD);
         room = Users.unique("lobby");
         alice.createRoom(room);
+        assertEquals("1 member", bob.publicRoomCount(room));
         bob.joinPublicRoom(room);
 
         alice.send("Hello from alice");
