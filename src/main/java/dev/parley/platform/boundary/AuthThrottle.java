@@ -1,5 +1,6 @@
 package dev.parley.platform.boundary;
 
+import dev.parley.platform.control.ClientAddress;
 import dev.parley.platform.control.JsonbContext;
 import dev.parley.platform.control.Meters;
 import dev.parley.platform.control.RateLimits;
@@ -17,7 +18,7 @@ import java.io.IOException;
  * Limits login and registration attempts per client address before the request reaches
  * JAX-RS, the database or a password hash: a flood from one client is answered 429 for the
  * price of a map look-up, and leaves the threads and cores to everyone else. The address is
- * the connection's peer; behind a proxy, configure the proxy to limit too.
+ * the connection's peer, or behind a trusted proxy the client the proxy names ({@link ClientAddress}).
  */
 @WebFilter(
         urlPatterns = {"/api/auth/login", "/api/auth/register"},
@@ -32,12 +33,15 @@ public class AuthThrottle extends HttpFilter {
     @Inject
     Meters meters;
 
+    @Inject
+    ClientAddress clientAddress;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if ("POST".equals(request.getMethod())) {
             try {
-                rateLimits.takeAuthAttempt(request.getRemoteAddr());
+                rateLimits.takeAuthAttempt(clientAddress.of(request));
             } catch (Refusal refused) {
                 meters.add(Meters.Count.RATE_LIMITED_REQUESTS);
                 // read the small body through, so that the connection stays open for the next request:
