@@ -41,8 +41,7 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String ownOrigin = request.getScheme() + "://" + request.getHeader("Host");
-        if (!origins.allows(request.getHeader("Origin"), ownOrigin)) {
+        if (!origins.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
             ProblemPage.answer(response, HttpServletResponse.SC_FORBIDDEN);
             return;
         }

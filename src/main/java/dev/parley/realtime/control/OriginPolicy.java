@@ -6,8 +6,11 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Which browser origins may open a socket or a stream. An entry may end in {@code :*} for any
- * port. The server's own origin is always allowed; a request without Origin (not a browser) too.
+ * Which browser origins may open a socket. An entry may end in {@code :*} for any
+ * port. The server's own origin is always allowed, by its {@code Host}, over either scheme: a
+ * proxy that ends TLS in front of the server hands it plain HTTP for an {@code https} page, and
+ * what keeps other sites out is the host, which a page cannot choose. A request without Origin
+ * (not a browser) is allowed too.
  */
 @ApplicationScoped
 public class OriginPolicy {
@@ -18,8 +21,12 @@ public class OriginPolicy {
             defaultValue = "http://localhost:*,http://127.0.0.1:*,https://localhost:*,https://127.0.0.1:*")
     List<String> allowed;
 
-    public boolean allows(String origin, String ownOrigin) {
-        if (origin == null || origin.equalsIgnoreCase(ownOrigin)) {
+    public boolean allows(String origin, String ownHost) {
+        if (origin == null) {
+            return true;
+        }
+        if (ownHost != null
+                && (origin.equalsIgnoreCase("https://" + ownHost) || origin.equalsIgnoreCase("http://" + ownHost))) {
             return true;
         }
         for (String entry : allowed) {
