@@ -135,12 +135,8 @@ public final class ChatPage implements AutoCloseable {
 
     public void joinPublicRoom(String name) {
         unfold("Browse public rooms");
-        WebElement join = await(
-                "a Join button for " + name,
-                d -> d.findElements(By.cssSelector("#public-rooms button[aria-label='Join " + name + "']")).stream()
-                        .findFirst()
-                        .orElse(null));
-        join.click();
+        // opening the list fetches the rooms again and re-draws it: find the button again if so
+        click(By.cssSelector("#public-rooms button[aria-label='Join " + name + "']"));
         awaitRoomTitle(name);
     }
 
