@@ -37,6 +37,8 @@ final class ParleyServer implements AutoCloseable {
             "-Dparley.ratelimit.messages.per-second=1000000",
             "-Dparley.ws.max-connections-per-user=1000000",
             // every generator socket and sign-up comes from 127.0.0.1
+            // every generated socket comes from 127.0.0.1
+            "-Dparley.ws.max-connections-per-address=1000000",
             "-Dparley.ratelimit.auth.per-address.capacity=1000000",
             "-Dparley.ratelimit.auth.per-address.per-second=1000000",
             // many rooms: a few users make and join a thousand rooms

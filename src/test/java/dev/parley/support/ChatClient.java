@@ -80,12 +80,13 @@ public final class ChatClient implements AutoCloseable {
         return new Dial(api.wsBase(), pathAndQuery);
     }
 
-    /** The handshake's options: a Bearer header and an Origin header, both optional. */
+    /** The handshake's options: a Bearer header, an Origin header and X-Forwarded-For, all optional. */
     public static final class Dial {
         private final URI uri;
         private final String path;
         private String bearer;
         private String origin;
+        private String forwardedFor;
 
         private Dial(URI wsBase, String pathAndQuery) {
             this.uri = URI.create(wsBase + pathAndQuery);
@@ -102,6 +103,12 @@ public final class ChatClient implements AutoCloseable {
 
         public Dial origin(String origin) {
             this.origin = origin;
+            return this;
+        }
+
+        /** The client address a proxy in front would name (only a trusted proxy's is believed). */
+        public Dial forwardedFor(String address) {
+            this.forwardedFor = address;
             return this;
         }
 
@@ -136,6 +143,9 @@ public final class ChatClient implements AutoCloseable {
             }
             if (origin != null) {
                 builder.header("Origin", origin);
+            }
+            if (forwardedFor != null) {
+                builder.header("X-Forwarded-For", forwardedFor);
             }
             CompletableFuture<WebSocket> socket = builder.buildAsync(uri, client.new Frames());
             try {

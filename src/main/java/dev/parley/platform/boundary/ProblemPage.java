@@ -42,7 +42,7 @@ public class ProblemPage extends HttpServlet {
         String detail = switch (status) {
             case 401 -> "a valid bearer token is required";
             case 404 -> "no such resource";
-            case 429 -> "too many open connections for this user";
+            case 429 -> "too many open connections for this user, or from this address";
             default -> title;
         };
         response.setStatus(status);

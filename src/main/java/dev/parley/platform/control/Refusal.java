@@ -104,7 +104,11 @@ public class Refusal extends RuntimeException {
 
     public static Refusal tooManyConnections() {
         return new Refusal(
-                429, "too_many_connections", "Too many requests", "too many open connections for this user", List.of());
+                429,
+                "too_many_connections",
+                "Too many requests",
+                "too many open connections for this user, or from this address",
+                List.of());
     }
 
     public static Refusal tooLarge(String detail) {

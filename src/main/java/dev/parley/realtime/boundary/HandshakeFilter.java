@@ -3,6 +3,7 @@ package dev.parley.realtime.boundary;
 import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.platform.boundary.ProblemPage;
+import dev.parley.platform.control.ClientAddress;
 import dev.parley.realtime.control.Admission;
 import dev.parley.realtime.control.ConnectionCap;
 import dev.parley.realtime.control.OriginPolicy;
@@ -38,6 +39,9 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     ConnectionCap cap;
 
+    @Inject
+    ClientAddress clientAddress;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -50,7 +54,7 @@ public class HandshakeFilter extends HttpFilter {
             ProblemPage.answer(response, HttpServletResponse.SC_UNAUTHORIZED);
             return;
         }
-        Optional<ConnectionCap.Slot> slot = cap.take(identity.get().username());
+        Optional<ConnectionCap.Slot> slot = cap.take(identity.get().username(), clientAddress.of(request));
         if (slot.isEmpty()) {
             ProblemPage.answer(response, 429);
             return;

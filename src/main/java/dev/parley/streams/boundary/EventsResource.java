@@ -5,6 +5,7 @@ import dev.parley.accounts.control.Tokens;
 import dev.parley.accounts.entity.Identity;
 import dev.parley.accounts.entity.User;
 import dev.parley.platform.boundary.ParleyApplication;
+import dev.parley.platform.control.ClientAddress;
 import dev.parley.platform.control.Refusal;
 import dev.parley.realtime.control.Connection;
 import dev.parley.realtime.control.ConnectionCap;
@@ -13,6 +14,7 @@ import dev.parley.realtime.control.StreamTransport;
 import dev.parley.rooms.control.Rooms;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -52,6 +54,9 @@ public class EventsResource {
     @Inject
     ConnectionCap cap;
 
+    @Inject
+    ClientAddress clientAddress;
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(
@@ -61,6 +66,7 @@ public class EventsResource {
             @QueryParam("access_token") String accessToken,
             @HeaderParam("Last-Event-ID") String lastEventId,
             @QueryParam("since") String since,
+            @Context HttpServletRequest request,
             @Context SseEventSink sink,
             @Context Sse sse) {
         // the same token parameters as a socket handshake
@@ -73,7 +79,8 @@ public class EventsResource {
         long lastSeq = rooms.joined(user, roomId).room().lastSeq();
         Long resumeAfter = seq(lastEventId != null ? lastEventId : since);
 
-        ConnectionCap.Slot slot = cap.take(identity.username()).orElseThrow(() -> Refusal.tooManyConnections());
+        ConnectionCap.Slot slot = cap.take(identity.username(), clientAddress.of(request))
+                .orElseThrow(() -> Refusal.tooManyConnections());
         slot.claim();
         Connection connection = registry.connect(new StreamTransport(sink, sse), user, identity, slot);
         connection.afterClose(() -> registry.unregister(connection, false));
