@@ -31,6 +31,9 @@ export function roomsView(store, chat) {
         room.visibility === "private" ? el("span", { class: "tag" }, "private") : null,
         unread > 0 ? el("span", { class: "unread", "aria-label": `${unread} unread` }, String(unread)) : null));
     }));
+    // the tab says how much is waiting, for a reader who is in another tab
+    const waiting = member.reduce((sum, r) => sum + (r.id === store.activeRoomId ? 0 : r.unread ?? 0), 0);
+    document.title = waiting > 0 ? `(${waiting}) Parley` : "Parley";
     const joinable = rooms.filter((r) => !r.member && r.visibility === "public");
     others.replaceChildren(...(joinable.length ? joinable.map((room) =>
       el("li", { class: "joinable" },

@@ -311,6 +311,7 @@ class WebClientIT {
         alice.send("only for bob");
         bob.awaitMessage("only for bob");
 
+        int waitingBefore = waitingInTitle(alice);
         bob.unfold("Direct conversation");
         bob.field("Their username").sendKeys(aliceName);
         bob.field("First message").sendKeys("psst, alice");
@@ -318,9 +319,17 @@ class WebClientIT {
         bob.awaitRoomTitle("@" + aliceName);
         bob.awaitMessage("psst, alice");
         alice.await("an unread direct message", d -> alice.unread("@" + bobName) == 1);
+        alice.await("the tab's title counts it", d -> waitingInTitle(alice) == waitingBefore + 1);
         alice.openRoom("@" + bobName);
         alice.awaitMessage("psst, alice");
         alice.await("read now", d -> alice.unread("@" + bobName) == 0);
+        alice.await("the tab's title too", d -> waitingInTitle(alice) == waitingBefore);
+    }
+
+    /** The unread count in the tab's title: "(3) Parley", or "Parley" for none. */
+    static int waitingInTitle(ChatPage page) {
+        String title = page.driver().getTitle();
+        return title.equals("Parley") ? 0 : Integer.parseInt(title.substring(1, title.indexOf(')')));
     }
 
     @Test
