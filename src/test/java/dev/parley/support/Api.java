@@ -170,9 +170,13 @@ public final class Api {
             return response.headers().firstValue(name);
         }
 
-        /** The container's own HTML error page for an exception thrown outside Parley's code. */
+        /**
+         * A 500 that Parley did not write: Parley's are always problem+json (UnexpectedMapper).
+         * Seen as the container's HTML page for a NullPointerException, and (ChatIT, a clean CI
+         * run on PostgreSQL, 2026-12-05) as a 500 with no body at all.
+         */
         boolean isContainerCrash() {
-            return status == 500 && "text/html".equals(contentType()) && body.contains("NullPointerException");
+            return status == 500 && !"application/problem+json".equals(contentType());
         }
 
         /** The container's redirect to the context root, for a request under /api: its path was lost. */
