@@ -16,9 +16,10 @@ export function roomsView(store, chat) {
   function render() {
     const rooms = [...store.rooms.values()];
     const member = rooms.filter((r) => r.member);
+    const unreadOf = (room) => room.id === store.activeRoomId ? 0 : room.unread ?? 0;
     mine.replaceChildren(...(member.length ? [] : [el("li", { class: "empty" }, "No rooms yet: join a public one or create one.")]),
       ...member.map((room) => {
-      const unread = room.id === store.activeRoomId ? 0 : room.unread ?? 0;
+      const unread = unreadOf(room);
       return el("li", {},
         el("button", {
           type: "button",
@@ -32,7 +33,7 @@ export function roomsView(store, chat) {
         unread > 0 ? el("span", { class: "unread", "aria-label": `${unread} unread` }, String(unread)) : null));
     }));
     // the tab says how much is waiting, for a reader who is in another tab
-    const waiting = member.reduce((sum, r) => sum + (r.id === store.activeRoomId ? 0 : r.unread ?? 0), 0);
+    const waiting = member.reduce((sum, room) => sum + unreadOf(room), 0);
     document.title = waiting > 0 ? `(${waiting}) Parley` : "Parley";
     const joinable = rooms.filter((r) => !r.member && r.visibility === "public");
     others.replaceChildren(...(joinable.length ? joinable.map((room) =>

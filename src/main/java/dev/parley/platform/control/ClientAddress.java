@@ -111,7 +111,7 @@ public class ClientAddress {
             if (entry.isEmpty()) {
                 return client;
             }
-            client = text(entry.get()).orElse(client);
+            client = text(entry.get());
             if (!isTrusted(entry.get(), trusted)) {
                 return client;
             }
@@ -151,11 +151,12 @@ public class ClientAddress {
         }
     }
 
-    private static Optional<String> text(byte[] address) {
+    private static String text(byte[] address) {
         try {
-            return Optional.of(InetAddress.getByAddress(address).getHostAddress());
+            return InetAddress.getByAddress(address).getHostAddress();
         } catch (UnknownHostException wrongLength) {
-            return Optional.empty();
+            // literal() gives 4 or 16 bytes, the only lengths this refuses
+            throw new IllegalStateException(wrongLength);
         }
     }
 }

@@ -47,7 +47,7 @@ public class ConnectionCap {
 
     /** A slot for one more connection of this user from this address, or empty at either cap. */
     public Optional<Slot> take(String username, String address) {
-        if (!increment(fromAddress, address, maxPerAddress)) {
+        if (incremented(fromAddress, address, maxPerAddress) == 0) {
             warnAtTheAddressCap(address);
             return Optional.empty();
         }
@@ -65,10 +65,6 @@ public class ConnectionCap {
         }
         unclaimed.add(slot);
         return Optional.of(slot);
-    }
-
-    private static boolean increment(Map<String, Integer> counts, String key, int max) {
-        return incremented(counts, key, max) > 0;
     }
 
     /** The count after taking one more, or 0 at the cap. */
