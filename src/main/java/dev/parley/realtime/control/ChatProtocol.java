@@ -83,6 +83,10 @@ public class ChatProtocol {
     /** One client frame on an open connection. */
     public void text(Connection connection, String text) {
         connection.heard();
+        if (connection.isClosed()) {
+            // logged out, banned or refused, its close still to come: nothing it says counts now
+            return;
+        }
         // the container enforces the buffer size on fragmented messages only; one big frame is checked here
         if (text.length() > maxFrameBytes
                 || (text.length() * 3L > maxFrameBytes

@@ -112,6 +112,11 @@ public class Connection {
         outbox.close(code, reason);
     }
 
+    /** A close was made or decided: the socket may still be open while its close waits (SocketTransport). */
+    public boolean isClosed() {
+        return outbox.isClosed();
+    }
+
     /**
      * The peer is gone: queued frames are dropped, nothing more is written, the expiry watch
      * stops, the slot is free. {@code waitForWrite} from the container's close callback.

@@ -41,7 +41,8 @@ final class Outbox {
     private boolean pumping;
     private boolean held = true;
     private boolean pinging;
-    private boolean closed;
+    // volatile: ChatProtocol reads it without the lock, to ignore frames once a close is decided
+    private volatile boolean closed;
     // a write handed to the transport and not completed yet
     private boolean writing;
     // a close decided under the lock (overflow), made by the pump outside it
@@ -234,6 +235,11 @@ final class Outbox {
         }
     }
 
+    /** Closed, or closing: nothing more is written. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Frames queued and not yet written. */
     synchronized int depth() {
         return queue.size();
@@ -261,18 +267,27 @@ final class Outbox {
         close(1011, "send failed");
     }
 
-    /** Closes now, whatever is queued. */
+    /**
+     * Closes now, whatever is queued. With no write in flight the close may follow the writes
+     * down their path ({@link Transport#closeAfterWrites}); with one, the container's close.
+     */
     void close(int code, String reason) {
         Runnable then;
+        boolean inFlight;
         synchronized (this) {
             closed = true;
             queue.clear();
             queuedBytes = 0;
             then = afterClose;
             afterClose = null;
+            inFlight = writing;
         }
         try {
-            transport.close(code, reason);
+            if (inFlight) {
+                transport.close(code, reason);
+            } else {
+                transport.closeAfterWrites(code, reason);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "close failed on connection " + name, e);
         }

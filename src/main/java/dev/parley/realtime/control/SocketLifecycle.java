@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,13 +39,16 @@ public class SocketLifecycle {
     PreFramed preFramed;
 
     @Inject
+    DeliveryThreads threads;
+
+    @Inject
     @ConfigProperty(name = "parley.ws.max-frame-bytes", defaultValue = "65536")
     int maxFrameBytes;
 
     /** Opens a connection for the identity the handshake filter admitted; null when there is none. */
     public Connection open(Session session) {
         if (!(session.getUserPrincipal() instanceof Admission admission)) {
-            close(session, 1008, "no verified identity");
+            later(() -> close(session, 1008, "no verified identity"), SocketTransport.SETTLE_NANOS);
             return null;
         }
         admission.slot().claim();
@@ -59,7 +63,10 @@ public class SocketLifecycle {
         }
         User user = accounts.byUsername(identity.username()).orElseGet(() -> accounts.provision(identity.username()));
         Connection connection = registry.connect(
-                new SocketTransport(session, preFramed.writerFor(session)), user, identity, admission.slot());
+                new SocketTransport(session, preFramed.writerFor(session), this::later),
+                user,
+                identity,
+                admission.slot());
         session.getUserProperties().put(CONNECTION, connection);
         connection.send(new ServerFrame.Connected(user.profile(), connection.id()));
         return connection;
@@ -131,6 +138,11 @@ public class SocketLifecycle {
                 LOG.log(Level.FINE, "close failed", e);
             }
         }
+    }
+
+    // a close may wait for a write stuck on a dead peer: aside, never on the timer itself
+    private void later(Runnable close, long delayNanos) {
+        threads.schedule(() -> threads.closeAside(close), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The connection this socket carries; null before it opened or when it was refused. */

@@ -33,6 +33,11 @@ public interface Transport {
 
     void close(int code, String reason);
 
+    /** Closes with no write in flight, so the close may follow the writes down the same path. */
+    default void closeAfterWrites(int code, String reason) {
+        close(code, reason);
+    }
+
     /** Whether the peer answers pings, so that its silence means it is gone. */
     boolean hearsBack();
 }

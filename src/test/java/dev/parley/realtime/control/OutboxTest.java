@@ -45,6 +45,11 @@ class OutboxTest {
         }
 
         @Override
+        public void closeAfterWrites(int code, String reason) {
+            written.add("(close " + code + " after writes)");
+        }
+
+        @Override
         public boolean hearsBack() {
             return true;
         }
@@ -174,9 +179,9 @@ class OutboxTest {
         assertEquals(1, meters.total(Meters.Count.DROPPED));
 
         transport.complete();
-        assertEquals(List.of("m1", "(close 4008)"), transport.written, "nothing more after the overflow");
+        assertEquals(List.of("m1", "(close 4008 after writes)"), transport.written, "nothing more after the overflow");
         outbox.send(frame("m7"));
-        assertEquals(List.of("m1", "(close 4008)"), transport.written);
+        assertEquals(List.of("m1", "(close 4008 after writes)"), transport.written);
     }
 
     @Test
@@ -186,7 +191,7 @@ class OutboxTest {
         outbox.send(new Outgoing.Close(4029, "rate limit exceeded"));
         outbox.send(frame("too late"));
         transport.complete();
-        assertEquals(List.of("error", "(close 4029)"), transport.written);
+        assertEquals(List.of("error", "(close 4029 after writes)"), transport.written);
     }
 
     @Test
@@ -209,6 +214,23 @@ class OutboxTest {
     }
 
     @Test
+    void aCloseFollowsTheWritesUnlessOneIsStillInFlight() {
+        outbox.release();
+        outbox.send(frame("m1"));
+        outbox.close(1008, "logged out");
+        assertEquals(List.of("m1", "(close 1008)"), transport.written, "m1 in flight: the container's close");
+        assertTrue(outbox.isClosed());
+
+        HeldTransport idle = new HeldTransport();
+        Outbox quiet = new Outbox("quiet", idle, new Connection.Limits(4, 1 << 20, meters));
+        quiet.release();
+        quiet.send(frame("m1"));
+        idle.complete();
+        quiet.close(1008, "logged out");
+        assertEquals(List.of("m1", "(close 1008 after writes)"), idle.written, "nothing in flight: after the writes");
+    }
+
+    @Test
     void anErrorFromTheTransportEndsTheConnectionWith1011InsteadOfLeavingItStuck() {
         List<String> closes = new ArrayList<>();
         Transport failing = new HeldTransport() {
@@ -222,6 +244,11 @@ class OutboxTest {
             public void close(int code, String reason) {
                 closes.add(code + " " + reason);
             }
+
+            @Override
+            public void closeAfterWrites(int code, String reason) {
+                closes.add(code + " " + reason + " after writes");
+            }
         };
         Outbox poisoned = new Outbox("test", failing, new Connection.Limits(100, 1 << 20, new Meters()));
         poisoned.release();
@@ -229,6 +256,6 @@ class OutboxTest {
         poisoned.send(frame("after"));
         poisoned.send(Outgoing.Ping.PING);
 
-        assertEquals(List.of("1011 send failed"), closes, "closed once, with 1011");
+        assertEquals(List.of("1011 send failed after writes"), closes, "closed once, with 1011");
     }
 }
